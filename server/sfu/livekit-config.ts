@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+
+export interface SfuKeys {
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface SfuConfigInput {
+  keys: SfuKeys;
+  /** Address the SFU binds (HTTP, RTC TCP, UDP mux). Loopback unless the team server is told otherwise. */
+  bindAddress: string;
+  httpPort: number;
+  rtcTcpPort: number;
+  udpMuxPort: number;
+  /** Where the SFU posts its webhooks (the team server's /livekit/webhook), if anywhere. */
+  webhookUrl?: string;
+  /** IP the SFU advertises in ICE candidates; defaults to the bind address when that is a concrete IP. */
+  nodeIp?: string;
+}
+
+/** A key and secret strong enough for HS256 (LiveKit wants >= 32 chars); never the well-known devkey/secret. */
+export function generateSfuKeys(): SfuKeys {
+  return { apiKey: `API${randomBytes(9).toString('base64url')}`, apiSecret: randomBytes(32).toString('base64url') };
+}
+
+export function isLoopback(address: string): boolean {
+  return address === 'localhost' || address === '::1' || address.startsWith('127.');
+}
+
+/**
+ * The config livekit-server reads. YAML is a superset of JSON, so the object is passed as JSON via
+ * --config-body: nothing is written to disk and the secret never lands in a file another user can read.
+ */
+export function buildSfuConfig(input: SfuConfigInput): Record<string, unknown> {
+  const loopback = isLoopback(input.bindAddress);
+  const wildcard = input.bindAddress === '0.0.0.0' || input.bindAddress === '::';
+  const nodeIp = input.nodeIp ?? (wildcard ? undefined : loopback ? '127.0.0.1' : input.bindAddress);
+  return {
+    port: input.httpPort,
+    bind_addresses: [input.bindAddress],
+    keys: { [input.keys.apiKey]: input.keys.apiSecret },
+    rtc: {
+      tcp_port: input.rtcTcpPort,
+      // A single port (not a range) turns on the UDP mux: one port to open in a firewall.
+      udp_port: input.udpMuxPort,
+      use_external_ip: false,
+      ...(nodeIp ? { node_ip: nodeIp } : {}),
+      // On a loopback-only machine ICE finds no candidate pair without this.
+      enable_loopback_candidate: loopback,
+    },
+    room: { auto_create: true, empty_timeout: 300, departure_timeout: 20 },
+    ...(input.webhookUrl ? { webhook: { api_key: input.keys.apiKey, urls: [input.webhookUrl] } } : {}),
+    logging: { level: 'info', json: true },
+  };
+}

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NodeParticipant, TrackKind } from '../support/node-participant';
+import { startStack, type TestStack } from '../support/stack';
+
+async function devJoin(stack: TestStack, room: string, name: string) {
+  const res = await fetch(`${stack.url}/api/v1/dev/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ room, name }),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { url: string; token: string; identity: string };
+}
+
+describe('a call through the team server and the real livekit-server', () => {
+  let stack: TestStack;
+  const alice = new NodeParticipant();
+  const bob = new NodeParticipant();
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await Promise.allSettled([alice.disconnect(), bob.disconnect()]);
+    await stack?.teardown();
+  });
+
+  it('delivers one participant’s synthetic video and audio to the other', async () => {
+    const a = await devJoin(stack, 'standup', 'Alice');
+    const b = await devJoin(stack, 'standup', 'Bob');
+    expect(a.url).toBe(stack.livekitUrl);
+    await alice.connect(a.url, a.token);
+    await bob.connect(b.url, b.token);
+    await alice.publishSynthetic({ r: 200, g: 40, b: 40 });
+
+    const video = await bob.remoteTrack(a.identity, TrackKind.KIND_VIDEO);
+    const frame = await bob.firstVideoFrame(video);
+    expect(frame.width).toBe(320);
+    expect(frame.height).toBe(240);
+    // The codec blurs colours a little; the frame must still be clearly Alice's red, not black or green.
+    expect(frame.average.r).toBeGreaterThan(150);
+    expect(frame.average.g).toBeLessThan(90);
+    expect(frame.average.b).toBeLessThan(90);
+
+    const audio = await bob.remoteTrack(a.identity, TrackKind.KIND_AUDIO);
+    expect(await bob.audioPeak(audio)).toBeGreaterThan(1000);
+  });
+});

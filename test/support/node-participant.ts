@@ -1,0 +1,142 @@
+import {
+  AudioFrame,
+  AudioSource,
+  AudioStream,
+  LocalAudioTrack,
+  LocalVideoTrack,
+  Room,
+  RoomEvent,
+  TrackKind,
+  TrackPublishOptions,
+  TrackSource,
+  VideoBufferType,
+  VideoFrame,
+  VideoSource,
+  VideoStream,
+  type RemoteTrack,
+} from '@livekit/rtc-node';
+
+export interface Rgb {
+  r: number;
+  g: number;
+  b: number;
+}
+
+/** A participant that runs in the test process through @livekit/rtc-node (real WebRTC, no browser). */
+export class NodeParticipant {
+  readonly room = new Room();
+  private timers: NodeJS.Timeout[] = [];
+
+  async connect(url: string, token: string): Promise<void> {
+    await this.room.connect(url, token, { autoSubscribe: true, dynacast: false });
+  }
+
+  /** Publishes a solid-colour 320x240 camera at 15 fps and a 440 Hz tone, until disconnect. */
+  async publishSynthetic(color: Rgb): Promise<void> {
+    const width = 320;
+    const height = 240;
+    const video = new VideoSource(width, height);
+    const rgba = new Uint8Array(width * height * 4);
+    for (let i = 0; i < rgba.length; i += 4) {
+      rgba[i] = color.r;
+      rgba[i + 1] = color.g;
+      rgba[i + 2] = color.b;
+      rgba[i + 3] = 255;
+    }
+    const videoTrack = LocalVideoTrack.createVideoTrack('synthetic-camera', video);
+    const videoOpts = new TrackPublishOptions();
+    videoOpts.source = TrackSource.SOURCE_CAMERA;
+    await this.room.localParticipant!.publishTrack(videoTrack, videoOpts);
+
+    const sampleRate = 48_000;
+    const audio = new AudioSource(sampleRate, 1);
+    const audioTrack = LocalAudioTrack.createAudioTrack('synthetic-mic', audio);
+    const audioOpts = new TrackPublishOptions();
+    audioOpts.source = TrackSource.SOURCE_MICROPHONE;
+    await this.room.localParticipant!.publishTrack(audioTrack, audioOpts);
+
+    let phase = 0;
+    const samplesPer10ms = sampleRate / 100;
+    this.timers.push(setInterval(() => video.captureFrame(new VideoFrame(rgba, width, height, VideoBufferType.RGBA)), 1000 / 15));
+    this.timers.push(
+      setInterval(() => {
+        const pcm = new Int16Array(samplesPer10ms * 2);
+        for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(Math.sin(2 * Math.PI * 440 * (phase++ / sampleRate)) * 8000);
+        void audio.captureFrame(new AudioFrame(pcm, sampleRate, 1, pcm.length)).catch(() => undefined);
+      }, 20),
+    );
+  }
+
+  /** Resolves with the first remote track of `kind` from `identity` (already subscribed or future). */
+  remoteTrack(identity: string, kind: TrackKind): Promise<RemoteTrack> {
+    const existing = this.room.remoteParticipants.get(identity);
+    for (const pub of existing?.trackPublications.values() ?? []) {
+      if (pub.track && pub.kind === kind) return Promise.resolve(pub.track as RemoteTrack);
+    }
+    return new Promise((resolve) => {
+      const onSub = (track: RemoteTrack, _pub: unknown, participant: { identity: string }) => {
+        if (participant.identity === identity && track.kind === kind) {
+          this.room.off(RoomEvent.TrackSubscribed, onSub);
+          resolve(track);
+        }
+      };
+      this.room.on(RoomEvent.TrackSubscribed, onSub);
+    });
+  }
+
+  /** Reads decoded video frames until one is delivered; returns its size and average colour. */
+  async firstVideoFrame(track: RemoteTrack): Promise<{ width: number; height: number; average: Rgb }> {
+    const stream = new VideoStream(track);
+    const reader = stream.getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('video stream ended before a frame arrived');
+        const rgba = value.frame.convert(VideoBufferType.RGBA);
+        return { width: rgba.width, height: rgba.height, average: averageRgb(rgba.data) };
+      }
+    } finally {
+      reader.releaseLock();
+      await stream.cancel().catch(() => undefined);
+    }
+  }
+
+  /** Reads audio until `count` frames arrived; returns the peak absolute sample seen. */
+  async audioPeak(track: RemoteTrack, count = 50): Promise<number> {
+    const stream = new AudioStream(track, 48_000, 1);
+    const reader = stream.getReader();
+    let peak = 0;
+    try {
+      for (let i = 0; i < count; i++) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        for (const s of value.data) peak = Math.max(peak, Math.abs(s));
+      }
+    } finally {
+      reader.releaseLock();
+      await stream.cancel().catch(() => undefined);
+    }
+    return peak;
+  }
+
+  async disconnect(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.room.disconnect();
+  }
+}
+
+function averageRgb(data: Uint8Array): Rgb {
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  const pixels = data.length / 4;
+  for (let i = 0; i < data.length; i += 4) {
+    r += data[i]!;
+    g += data[i + 1]!;
+    b += data[i + 2]!;
+  }
+  return { r: r / pixels, g: g / pixels, b: b / pixels };
+}
+
+export { TrackKind };

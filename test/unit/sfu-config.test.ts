@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { buildSfuConfig, generateSfuKeys, isLoopback } from '../../server/sfu/livekit-config';
+
+describe('livekit-server config', () => {
+  it('generates fresh keys that are never the well-known dev pair', () => {
+    const a = generateSfuKeys();
+    const b = generateSfuKeys();
+    expect(a.apiKey).not.toBe('devkey');
+    expect(a.apiSecret).not.toBe('secret');
+    expect(a.apiSecret.length).toBeGreaterThanOrEqual(32);
+    expect(a).not.toEqual(b);
+  });
+
+  it('binds loopback with loopback ICE candidates and a UDP mux port', () => {
+    const keys = generateSfuKeys();
+    const cfg = buildSfuConfig({ keys, bindAddress: '127.0.0.1', httpPort: 1, rtcTcpPort: 2, udpMuxPort: 3, webhookUrl: 'http://127.0.0.1:9/livekit/webhook' });
+    expect(cfg).toMatchObject({
+      port: 1,
+      bind_addresses: ['127.0.0.1'],
+      keys: { [keys.apiKey]: keys.apiSecret },
+      rtc: { tcp_port: 2, udp_port: 3, enable_loopback_candidate: true, node_ip: '127.0.0.1' },
+      webhook: { api_key: keys.apiKey, urls: ['http://127.0.0.1:9/livekit/webhook'] },
+    });
+  });
+
+  it('does not advertise loopback candidates when bound to the LAN', () => {
+    const cfg = buildSfuConfig({ keys: generateSfuKeys(), bindAddress: '0.0.0.0', httpPort: 1, rtcTcpPort: 2, udpMuxPort: 3 });
+    expect((cfg.rtc as Record<string, unknown>).enable_loopback_candidate).toBe(false);
+    expect((cfg.rtc as Record<string, unknown>).node_ip).toBeUndefined();
+    expect(cfg.webhook).toBeUndefined();
+  });
+
+  it('knows loopback addresses', () => {
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('::1')).toBe(true);
+    expect(isLoopback('192.168.1.2')).toBe(false);
+  });
+});
