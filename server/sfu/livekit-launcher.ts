@@ -132,10 +132,14 @@ export async function launchSfu(opts: LaunchOptions): Promise<RunningSfu> {
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       if (child.exitCode === null && child.signalCode === null) {
+        // livekit-server drains on the first signal (waits for participants to leave) and forces on
+        // the second. The meeting ends with the team server, so a short grace is all it gets.
         child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        const force = setTimeout(() => child.kill('SIGTERM'), 1000);
+        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;
-        clearTimeout(killer);
+        clearTimeout(force);
+        clearTimeout(kill);
       }
     })();
     return stopping;
