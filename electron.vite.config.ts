@@ -20,6 +20,13 @@ export default defineConfig({
     root: resolve('renderer'),
     base: './',
     plugins: [svelte({ configFile: resolve('svelte.config.js') })],
-    build: { outDir: resolve('out/renderer'), emptyOutDir: true, rollupOptions: { input: resolve('renderer/index.html') } },
+    build: { outDir: resolve('out/renderer'), emptyOutDir: true, rollupOptions: {
+        input: {
+          index: resolve('renderer/index.html'),
+          // Parley's own share picker and the "Sharing … — Stop" bar: separate, minimal windows (main/).
+          picker: resolve('renderer/picker.html'),
+          'share-bar': resolve('renderer/share-bar.html'),
+        },
+      }, },
   },
 });

@@ -1,10 +1,16 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import pkg from '../package.json' with { type: 'json' };
+import { buildApp, type TeamApp } from './app';
+import { newSetupCode } from './auth/setup-code';
+import { packageRoot, type ServerSettings } from './config';
+import { createContext, type AppContext } from './context';
+import { openDatabase, scalar } from './db/database';
+import { freeTcpPort } from './lib/free-port';
+import { LivekitService } from './livekit/livekit-service';
 import { launchSfu, type RunningSfu } from './sfu/livekit-launcher';
-import { generateSfuKeys } from './sfu/livekit-config';
+import { generateSfuKeys, type SfuKeys } from './sfu/livekit-config';
 
 export interface LivekitTarget {
   url: string;
@@ -21,13 +27,29 @@ export interface TeamServerOptions {
   publicUrl?: string;
   /** An existing LiveKit; without it the embedded livekit-server is started. */
   livekit?: LivekitTarget;
+  /** The SFU URL clients use when it differs from the one the server talks to (a TLS proxy in front). */
+  livekitPublicUrl?: string;
   /** livekit-server binary for the embedded SFU. */
   livekitBinary?: string;
-  /** Built web client to serve at /; defaults to out/renderer next to the repo root. */
+  /** Address the embedded SFU binds; defaults to host. */
+  sfuHost?: string;
+  /** IP the embedded SFU advertises to clients (ICE). */
+  sfuNodeIp?: string;
+  /** Built web client to serve at /; defaults to out/renderer in the package. */
   webClientDir?: string;
-  /** Enables POST /api/v1/dev/join (no sign-in). For the walking skeleton only. */
+  /** Enables POST /api/v1/dev/join (no sign-in). Walking skeleton only; never set from env/config. */
   devJoin?: boolean;
   logLevel?: string;
+  /** A logger of the embedder's (the desktop app); otherwise pino to stdout. */
+  logger?: Logger;
+  serverName?: string;
+  sessionTtlHours?: number;
+  trustProxy?: boolean;
+  metricsToken?: string;
+  /** Per-IP requests per minute over all routes (default 1200). */
+  rateLimitPerMinute?: number;
+  /** Per-IP limit of the routes that check secrets (default 30/min). */
+  authRateLimitPerMinute?: number;
 }
 
 export interface RunningTeamServer {
@@ -36,55 +58,146 @@ export interface RunningTeamServer {
   livekitUrl: string;
   livekit: LivekitTarget;
   sfu?: RunningSfu;
-  app: FastifyInstance;
+  app: TeamApp;
+  /** The one-time first-run code while no account exists (also printed to the log). */
+  setupCode?: string;
+  /** Shared state, for embedders and tests. */
+  context: AppContext;
   close(): Promise<void>;
 }
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const DB_FILE = 'parley.db';
+const SFU_KEYS_FILE = 'livekit-keys.json';
+
+/** The embedded SFU's key pair: generated on first start, then reused, so issued tokens stay valid across restarts. */
+function embeddedSfuKeys(dataDir: string): SfuKeys {
+  const file = join(dataDir, SFU_KEYS_FILE);
+  if (existsSync(file)) {
+    const k = JSON.parse(readFileSync(file, 'utf8')) as Partial<SfuKeys>;
+    if (typeof k.apiKey === 'string' && typeof k.apiSecret === 'string' && k.apiSecret.length >= 32) return { apiKey: k.apiKey, apiSecret: k.apiSecret };
+    throw new Error(`${file} is damaged; delete it to generate new SFU keys`);
+  }
+  const keys = generateSfuKeys();
+  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600, flag: 'wx' });
+  return keys;
+}
+
+/** Maps validated settings (config.ts) to options. */
+export function optionsFromSettings(s: ServerSettings): TeamServerOptions {
+  return {
+    dataDir: resolve(s.dataDir ?? 'parley-data'),
+    host: s.host ?? '127.0.0.1',
+    port: s.port ?? 8080,
+    ...(s.publicUrl ? { publicUrl: s.publicUrl } : {}),
+    ...(s.livekitUrl && s.livekitApiKey && s.livekitApiSecret ? { livekit: { url: s.livekitUrl, apiKey: s.livekitApiKey, apiSecret: s.livekitApiSecret } } : {}),
+    ...(s.livekitPublicUrl ? { livekitPublicUrl: s.livekitPublicUrl } : {}),
+    ...(s.livekitBinary ? { livekitBinary: s.livekitBinary } : {}),
+    ...(s.sfuHost ? { sfuHost: s.sfuHost } : {}),
+    ...(s.sfuNodeIp ? { sfuNodeIp: s.sfuNodeIp } : {}),
+    ...(s.webClientDir ? { webClientDir: resolve(s.webClientDir) } : {}),
+    ...(s.logLevel ? { logLevel: s.logLevel } : {}),
+    ...(s.serverName ? { serverName: s.serverName } : {}),
+    ...(s.sessionTtlHours ? { sessionTtlHours: s.sessionTtlHours } : {}),
+    ...(s.trustProxy !== undefined ? { trustProxy: s.trustProxy } : {}),
+    ...(s.metricsToken ? { metricsToken: s.metricsToken } : {}),
+    ...(s.rateLimitPerMinute ? { rateLimitPerMinute: s.rateLimitPerMinute } : {}),
+  };
+}
+
+const wildcard = (h: string) => h === '0.0.0.0' || h === '::';
 
 export async function startTeamServer(opts: TeamServerOptions): Promise<RunningTeamServer> {
-  mkdirSync(opts.dataDir, { recursive: true });
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const host = opts.host ?? '127.0.0.1';
-  const keys = opts.livekit ?? { url: '', ...generateSfuKeys() };
-  const livekit: LivekitTarget = { url: keys.url, apiKey: keys.apiKey, apiSecret: keys.apiSecret };
-  const app = await buildApp({
-    livekit,
-    webClientDir: opts.webClientDir ?? resolve(repoRoot, 'out', 'renderer'),
-    devJoin: opts.devJoin ?? false,
-    logLevel: opts.logLevel ?? 'info',
-  });
-  const address = await app.listen({ host, port: opts.port ?? 0 });
-  const url = opts.publicUrl ?? address.replace('0.0.0.0', '127.0.0.1');
+  const log = opts.logger ?? pino({ level: opts.logLevel ?? 'info', redact: ['req.headers.authorization'] });
+  const keys: SfuKeys = opts.livekit ? { apiKey: opts.livekit.apiKey, apiSecret: opts.livekit.apiSecret } : embeddedSfuKeys(opts.dataDir);
+  const livekit: LivekitTarget = { url: opts.livekit?.url ?? '', ...keys };
 
-  let sfu: RunningSfu | undefined;
-  if (!opts.livekit) {
-    if (!opts.livekitBinary) {
-      await app.close();
-      throw Object.assign(new Error('no LiveKit configured and no livekit-server binary given'), { code: 'SFU_MISSING' });
-    }
-    try {
-      sfu = await launchSfu({
-        binary: opts.livekitBinary,
-        keys: { apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
-        bindAddress: host,
-        webhookUrl: `${address}/livekit/webhook`,
-      });
-    } catch (err) {
-      await app.close();
-      throw err;
-    }
-    livekit.url = sfu.url;
+  // The embedded SFU's port is chosen now so its URL (needed by the CSP) is known before the app is built.
+  const sfuHost = opts.sfuHost ?? host;
+  const probe = wildcard(sfuHost) ? '127.0.0.1' : sfuHost;
+  const sfuHttpPort = opts.livekit ? undefined : await freeTcpPort(probe);
+  if (!opts.livekit && !opts.livekitBinary) {
+    throw Object.assign(new Error('no LiveKit configured and no livekit-server binary given (LIVEKIT_SERVER_BIN)'), { code: 'SFU_MISSING' });
   }
+  const sfuUrl = sfuHttpPort ? `ws://${probe.includes(':') ? `[${probe}]` : probe}:${sfuHttpPort}` : livekit.url;
+  const clientLivekitUrl = opts.livekitPublicUrl ?? sfuUrl;
 
-  return {
-    url,
-    livekitUrl: livekit.url,
-    livekit,
-    ...(sfu ? { sfu } : {}),
-    app,
-    async close() {
-      await app.close();
-      await sfu?.stop();
-    },
+  const db = openDatabase(join(opts.dataDir, DB_FILE), log);
+  const lk = new LivekitService(keys);
+  if (opts.livekit) lk.connect({ apiUrl: opts.livekit.url, publicUrl: clientLivekitUrl });
+  else lk.connect({ apiUrl: sfuUrl, publicUrl: clientLivekitUrl });
+
+  const setupCode = scalar(db, 'SELECT count(*) FROM users') === 0 ? newSetupCode() : undefined;
+  const root = packageRoot();
+  const settings = {
+    serverName: opts.serverName ?? 'Parley',
+    version: pkg.version,
+    publicUrl: '',
+    sessionTtlMs: (opts.sessionTtlHours ?? 24 * 30) * 3_600_000,
+    devJoin: opts.devJoin ?? false,
+    metricsToken: opts.metricsToken,
+    rateLimitPerMinute: opts.rateLimitPerMinute ?? 1200,
+    trustProxy: opts.trustProxy ?? false,
+    webClientDir: opts.webClientDir ?? (root ? join(root, 'out', 'renderer') : undefined),
   };
+  const ctx = createContext({ settings, log, db, livekit: lk, setupCode });
+
+  let app: TeamApp | undefined;
+  let sfu: RunningSfu | undefined;
+  const housekeeping = setInterval(() => {
+    const now = Date.now();
+    ctx.auth.sessions.prune(now, 7 * 24 * 3_600_000);
+    ctx.meetings.pruneDeliveries(now - 24 * 3_600_000);
+    ctx.loginFailures.sweep(now);
+  }, 3_600_000);
+  housekeeping.unref();
+
+  const close = async () => {
+    clearInterval(housekeeping);
+    ctx.bus.closeAll();
+    ctx.lobby.close();
+    await app?.close();
+    await sfu?.stop();
+    db.close();
+  };
+
+  try {
+    app = await buildApp(ctx, opts.authRateLimitPerMinute ? { authRateLimitPerMinute: opts.authRateLimitPerMinute } : {});
+    const address = await app.listen({ host, port: opts.port ?? 0 });
+    const port = app.server.address();
+    const local = typeof port === 'object' && port ? `http://${wildcard(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port.port}` : address;
+    const url = opts.publicUrl ?? local;
+    settings.publicUrl = url;
+
+    if (!opts.livekit) {
+      sfu = await launchSfu({
+        binary: opts.livekitBinary!,
+        keys,
+        bindAddress: sfuHost,
+        ...(sfuHttpPort ? { httpPort: sfuHttpPort } : {}),
+        ...(opts.sfuNodeIp ? { nodeIp: opts.sfuNodeIp } : {}),
+        // The SFU runs beside us: it posts webhooks over loopback, whatever the public URL is.
+        webhookUrl: `${local}/livekit/webhook`,
+      });
+      livekit.url = sfu.url;
+      log.info({ sfu: sfu.url, pid: sfu.pid }, 'embedded SFU started');
+    }
+    if (setupCode) log.warn({ setupCode }, `first run: finish setup with the one-time code ${setupCode}`);
+    log.info({ url, livekitUrl: clientLivekitUrl, dataDir: opts.dataDir }, 'team server ready');
+
+    return {
+      url,
+      livekitUrl: clientLivekitUrl,
+      livekit,
+      ...(sfu ? { sfu } : {}),
+      app,
+      ...(setupCode ? { setupCode } : {}),
+      context: ctx,
+      close,
+    };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
 }

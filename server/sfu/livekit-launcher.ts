@@ -78,8 +78,24 @@ async function waitUntilAnswering(httpUrl: string, child: ChildProcess, deadline
   throw new Error('did not answer in time');
 }
 
-/** Starts livekit-server with a generated config and waits until it answers HTTP. */
+/**
+ * Starts livekit-server with a generated config and waits until it answers HTTP. Ports it picked
+ * itself can be taken by another process between the probe and the SFU's bind; then it tries again
+ * with fresh ones. Ports the caller chose are never silently changed.
+ */
 export async function launchSfu(opts: LaunchOptions): Promise<RunningSfu> {
+  const chosePorts = opts.httpPort === undefined && opts.rtcTcpPort === undefined && opts.udpMuxPort === undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchOnce(opts);
+    } catch (err) {
+      const portRace = err instanceof SfuStartError && err.log.some((l) => /address already in use/i.test(l));
+      if (!chosePorts || !portRace || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function launchOnce(opts: LaunchOptions): Promise<RunningSfu> {
   const bindAddress = opts.bindAddress ?? '127.0.0.1';
   const probeHost = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
   const keys = opts.keys ?? generateSfuKeys();

@@ -1,41 +1,22 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, readInboundStats, trackPeerConnections, type TestBrowser } from '../support/browser';
+import { launchBrowser, type TestBrowser } from '../support/browser';
 import { startStack, type TestStack } from '../support/stack';
+import { addUser, setupAdmin, type SignedIn } from '../support/team-api';
+import { audioSamples, decodingVideos, joinFromHome, signIn } from './meeting-support';
 
-interface Inbound {
-  kind: string;
-  framesDecoded: number;
-  bytesReceived: number;
-  totalSamplesReceived: number;
-}
-
-async function joinAs(page: Page, url: string, name: string): Promise<void> {
-  await page.addInitScript(trackPeerConnections);
-  await page.goto(url);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('Room').fill('e2e-room');
-  await page.getByRole('button', { name: 'Join' }).click();
-}
-
-async function decodesRemoteMedia(page: Page): Promise<void> {
-  await expect
-    .poll(async () => {
-      const stats = (await page.evaluate(`(${readInboundStats})()`)) as Inbound[];
-      const video = stats.filter((s) => s.kind === 'video').reduce((n, s) => n + s.framesDecoded, 0);
-      const audio = stats.filter((s) => s.kind === 'audio').reduce((n, s) => n + s.totalSamplesReceived, 0);
-      return video > 0 && audio > 0;
-    }, { timeout: 30_000, interval: 250 })
-    .toBe(true);
-}
-
+// The walking skeleton's promise, now through the real flow: two members sign in, pick the room on
+// home, pass pre-join and hear and see each other through the real SFU.
 describe('two browsers in one room through the real SFU', () => {
   let stack: TestStack;
   let browser: TestBrowser;
+  let admin: SignedIn;
 
   beforeAll(async () => {
     stack = await startStack();
     browser = await launchBrowser();
+    admin = await setupAdmin(stack, 'ada');
+    await addUser(stack, admin, 'grace');
+    await admin.api.createRoom({ name: 'e2e-room', title: 'E2E room' });
   });
   afterAll(async () => {
     await browser?.close();
@@ -45,8 +26,12 @@ describe('two browsers in one room through the real SFU', () => {
   it('each decodes the other’s video and audio', async () => {
     const ada = await browser.newPage();
     const grace = await browser.newPage();
-    await joinAs(ada, stack.url, 'Ada');
-    await joinAs(grace, stack.url, 'Grace');
-    await Promise.all([decodesRemoteMedia(ada), decodesRemoteMedia(grace)]);
+    await signIn(ada, stack.url, 'ada', admin.password);
+    await joinFromHome(ada, 'E2E room');
+    await signIn(grace, stack.url, 'grace', admin.password);
+    await joinFromHome(grace, 'E2E room');
+    for (const page of [ada, grace]) {
+      await expect.poll(async () => (await decodingVideos(page)) > 0 && (await audioSamples(page)) > 0, { timeout: 30_000, interval: 250 }).toBe(true);
+    }
   });
 });

@@ -1,0 +1,480 @@
+// Wires Parley's main process together. Everything Electron is passed in (index.ts hands over the
+// real modules, tests a fake), so the whole app can boot under test without the Electron binary.
+import { join } from 'node:path';
+import type {
+  App,
+  DesktopCapturer,
+  GlobalShortcut,
+  IpcMain,
+  Menu,
+  MenuItemConstructorOptions,
+  NativeImage,
+  PowerMonitor,
+  PowerSaveBlocker,
+  Protocol,
+  Screen,
+  Session,
+  Shell,
+  SystemPreferences,
+  Tray,
+  WebContents,
+  WebFrameMain,
+  BrowserWindow,
+} from 'electron';
+import type { NetworkInterfaceInfo } from 'node:os';
+import {
+  APP_SCHEME,
+  IDLE_CALL_STATE,
+  type AppInfo,
+  type CallControl,
+  type CallState,
+  type Navigation,
+  type ScreenAccess,
+  type Settings,
+} from '../preload/contract';
+import { appPageUrl, isHttpUrl } from './app-url';
+import { buildContentSecurityPolicy } from './csp';
+import { createDeepLinkRouter, findDeepLink, type DeepLinkRouter } from './deep-links';
+import { createDisplayMediaController, type DisplayMediaController } from './display-media/controller';
+import { createPickerWindowOpener } from './display-media/picker-window';
+import { detectShareCapabilities, requiredChromiumFeatures, type PlatformFacts } from './display-media/platform';
+import { createShareSession, type ShareSession } from './display-media/share-session';
+import { createSourceLister } from './display-media/sources';
+import { ParleyError } from './errors';
+import { createEventSender, registerIpcHandlers, type EventSender } from './ipc';
+import { createLocalHost, type LocalHost, type TeamServerModule } from './local-host';
+import type { Logger } from './log';
+import { hardenWebContents } from './navigation';
+import { createNotifier, type NotificationClass } from './notifications';
+import { installPermissionHandlers } from './permissions';
+import { createPowerWatcher } from './power';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol';
+import { createSettingsStore, type SettingsStore } from './settings-store';
+import { createShareBar } from './share-bar';
+import { createShortcuts, type Shortcuts } from './shortcuts';
+import { createParleyTray, type ParleyTray, type TrayIconState } from './tray';
+import { createUpdater, type Updater, type UpdaterLike } from './updater';
+import { createWindowFactory, type BrowserWindowClass, type CreateWindow } from './windows';
+import { createWindowRegistry, type WindowRegistry } from './window-registry';
+import { restoreWindowState, trackWindowState } from './window-state';
+
+/** The Electron modules Parley uses; index.ts passes the real ones. */
+export interface ElectronModules {
+  app: App;
+  BrowserWindow: BrowserWindowClass;
+  ipcMain: IpcMain;
+  session: { defaultSession: Session };
+  protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
+  desktopCapturer: Pick<DesktopCapturer, 'getSources'>;
+  screen: Screen;
+  systemPreferences: Pick<SystemPreferences, 'getMediaAccessStatus'>;
+  shell: Pick<Shell, 'openExternal'>;
+  Notification: NotificationClass;
+  Tray: new (image: NativeImage) => Tray;
+  Menu: { buildFromTemplate(template: MenuItemConstructorOptions[]): Menu };
+  nativeImage: { createFromPath(path: string): NativeImage };
+  globalShortcut: Pick<GlobalShortcut, 'register' | 'unregister' | 'unregisterAll'>;
+  powerMonitor: Pick<PowerMonitor, 'on' | 'removeListener'>;
+  powerSaveBlocker: Pick<PowerSaveBlocker, 'start' | 'stop' | 'isStarted'>;
+  net: { isOnline(): boolean };
+  webContents: { fromFrame(frame: WebFrameMain): WebContents | undefined };
+}
+
+export interface ParleyOptions {
+  /** Built renderer pages (out/renderer). */
+  rendererDir: string;
+  /** Built preload (out/preload/index.cjs). */
+  preloadPath: string;
+  /** The embedded SFU binary for Host on this computer. */
+  livekitBinary: string;
+  /** Tray icons (tray-idle.png, tray-live.png, tray-muted.png). */
+  trayIconDir: string;
+  platform: PlatformFacts;
+  argv: readonly string[];
+  log: Logger;
+  /** Resolved after ready; null where updates do not apply (unpackaged). */
+  loadUpdater(): Promise<UpdaterLike | null>;
+  loadServer(): Promise<TeamServerModule>;
+  networkInterfaces(): NodeJS.Dict<NetworkInterfaceInfo[]>;
+  /** Timings, overridable by tests. */
+  timings?: { pickerRefreshMs?: number; shareWindowPollMs?: number; networkPollMs?: number };
+}
+
+/** Handles for tests and for index.ts; nothing here is reachable from pages. */
+export interface ParleyRuntime {
+  mainWindow(): BrowserWindow | null;
+  registry: WindowRegistry;
+  settings: SettingsStore;
+  displayMedia: DisplayMediaController;
+  shareSession: ShareSession;
+  shortcuts: Shortcuts;
+  tray: ParleyTray | null;
+  deepLinks: DeepLinkRouter;
+  localHost: LocalHost;
+  updater: Updater;
+  send: EventSender;
+  callState(): CallState;
+  createWindow: CreateWindow;
+}
+
+const SCREEN_SETTINGS_URL = 'x-apple.systempreferences:com.apple.preference.security?Privacy_ScreenCapture';
+
+export async function startParley(electron: ElectronModules, options: ParleyOptions): Promise<ParleyRuntime | null> {
+  const { app } = electron;
+  const { log } = options;
+
+  // A second launch hands its deep link to the first instance and exits.
+  if (!app.requestSingleInstanceLock()) {
+    log.info('app.second_instance_exit');
+    app.quit();
+    return null;
+  }
+
+  app.enableSandbox();
+  const features = requiredChromiumFeatures(options.platform);
+  if (features.length > 0) app.commandLine.appendSwitch('enable-features', features.join(','));
+  electron.protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  // Reviewed: links only reach parseDeepLink (strict schema) and at most open the join screen.
+  if (!app.isDefaultProtocolClient(APP_SCHEME)) app.setAsDefaultProtocolClient(APP_SCHEME); // eng-disable PROTOCOL_HANDLER_JS_CHECK
+
+  let mainWindow: BrowserWindow | null = null;
+  let quitting = false;
+  let callState: CallState = IDLE_CALL_STATE;
+  let send: EventSender = () => false;
+
+  const bringToFront = (): void => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+  const navigate = (navigation: Navigation): void => {
+    send(mainWindow?.webContents, 'app:navigate', navigation);
+  };
+  const deepLinks = createDeepLinkRouter({ navigate, bringToFront, log: log.child({ module: 'deep-links' }) });
+
+  // macOS delivers links through open-url, possibly before ready.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    deepLinks.handle(url);
+  });
+  app.on('second-instance', (_event, argv) => {
+    bringToFront();
+    deepLinks.handle(findDeepLink(argv));
+  });
+  // The one door to the OS browser: http(s) only, checked here whatever the caller checked.
+  const openExternal = async (url: string): Promise<void> => {
+    if (!isHttpUrl(url)) throw new ParleyError('EXTERNAL_URL_REJECTED', 'Only http and https links can be opened.');
+    await electron.shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK (http/https only, checked above)
+  };
+  // A constant URL, never one from a page.
+  const openScreenRecordingSettings = (): Promise<void> => electron.shell.openExternal(SCREEN_SETTINGS_URL); // eng-disable OPEN_EXTERNAL_JS_CHECK
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { openExternal, log: log.child({ module: 'navigation' }) }));
+
+  await app.whenReady();
+
+  const userData = app.getPath('userData');
+  const settings = createSettingsStore(join(userData, 'settings.json'), log.child({ module: 'settings' }));
+  const registry = createWindowRegistry();
+  send = createEventSender(registry, log.child({ module: 'ipc' }));
+  const createWindow = createWindowFactory({ BrowserWindow: electron.BrowserWindow, preloadPath: options.preloadPath, registry });
+  const session = electron.session.defaultSession;
+
+  const localHost = createLocalHost({
+    loadServer: options.loadServer,
+    dataDir: join(userData, 'local-host'),
+    livekitBinary: options.livekitBinary,
+    webClientDir: options.rendererDir,
+    config: () => settings.get().localHost,
+    networkInterfaces: options.networkInterfaces,
+    onStatus: (status) => send(mainWindow?.webContents, 'local-host:status', status),
+    log,
+  });
+
+  const cspServerUrls = (): string[] => {
+    const local = localHost.status();
+    return [...settings.get().teamServers.map((server) => server.url), ...(local.url ? [local.url, ...local.lanUrls] : [])];
+  };
+  electron.protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler({
+      rootDir: options.rendererDir,
+      csp: () => buildContentSecurityPolicy({ serverUrls: cspServerUrls() }),
+      log: log.child({ module: 'protocol' }),
+    }),
+  );
+
+  installPermissionHandlers({ session, roleOf: (contents) => registry.roleOf(contents), log: log.child({ module: 'permissions' }) });
+
+  // Screen sharing
+  const capabilities = detectShareCapabilities(options.platform);
+  const sources = createSourceLister({ desktopCapturer: electron.desktopCapturer, screen: electron.screen });
+  const shareBar = createShareBar({ createWindow, screen: electron.screen, send, log: log.child({ module: 'share-bar' }) });
+  const shareSession = createShareSession({
+    shareBar,
+    sources,
+    screen: electron.screen,
+    send,
+    log,
+    ...(options.timings?.shareWindowPollMs ? { windowPollMs: options.timings.shareWindowPollMs } : {}),
+  });
+  const screenAccess = (): ScreenAccess['status'] =>
+    options.platform.platform === 'darwin' ? electron.systemPreferences.getMediaAccessStatus('screen') : 'granted';
+  const displayMedia = createDisplayMediaController({
+    capabilities,
+    sources,
+    desktopCapturer: electron.desktopCapturer,
+    contentsOfFrame: (frame) => electron.webContents.fromFrame(frame) ?? null,
+    roleOf: (contents) => registry.roleOf(contents),
+    openPicker: createPickerWindowOpener({ createWindow, parent: () => mainWindow, send, log }),
+    screenAccess,
+    onShareStarted: (share) => shareSession.started(share),
+    log,
+    ...(options.timings?.pickerRefreshMs ? { refreshIntervalMs: options.timings.pickerRefreshMs } : {}),
+  });
+  const installDisplayMediaHandler = (current: Settings): void => {
+    const useSystemPicker = capabilities.systemPickerAvailable && current.screenShare.preferSystemPicker;
+    session.setDisplayMediaRequestHandler((request, callback) => displayMedia.handleRequest(request, callback), { useSystemPicker });
+  };
+  installDisplayMediaHandler(settings.get());
+
+  // Call controls: tray, shortcuts, power
+  const control = (action: CallControl['action'], source: CallControl['source']): void => {
+    send(mainWindow?.webContents, 'call:control', { action, source });
+  };
+  const shortcuts = createShortcuts({
+    globalShortcut: electron.globalShortcut,
+    control: (action) => control(action, 'shortcut'),
+    log: log.child({ module: 'shortcuts' }),
+  });
+  const power = createPowerWatcher({
+    powerMonitor: electron.powerMonitor,
+    powerSaveBlocker: electron.powerSaveBlocker,
+    isOnline: () => electron.net.isOnline(),
+    inCall: () => callState.inCall,
+    emit: (event) => send(mainWindow?.webContents, 'system:power', event),
+    log: log.child({ module: 'power' }),
+    ...(options.timings?.networkPollMs ? { networkPollMs: options.timings.networkPollMs } : {}),
+  });
+  const trayIcons = new Map<TrayIconState, NativeImage>();
+  const trayIcon = (state: TrayIconState): NativeImage => {
+    let icon = trayIcons.get(state);
+    if (!icon) {
+      icon = electron.nativeImage.createFromPath(join(options.trayIconDir, `tray-${state}.png`));
+      trayIcons.set(state, icon);
+    }
+    return icon;
+  };
+  let tray: ParleyTray | null = null;
+  try {
+    tray = createParleyTray(
+      {
+        createTray: (icon) => new electron.Tray(icon),
+        buildMenu: (template) => electron.Menu.buildFromTemplate(template),
+        icon: trayIcon,
+        actions: { show: bringToFront, control: (action) => control(action, 'tray'), quit: () => app.quit() },
+      },
+      callState,
+    );
+  } catch (error) {
+    // Some Linux desktops have no tray; Parley then simply quits on close.
+    log.warn('tray.unavailable', { error });
+  }
+
+  const notifier = createNotifier({
+    Notification: electron.Notification,
+    context: () => ({
+      enabled: settings.get().notifications.enabled,
+      windowFocused: Boolean(mainWindow && !mainWindow.isDestroyed() && mainWindow.isVisible() && mainWindow.isFocused()),
+      call: callState,
+    }),
+    bringToFront,
+    navigate,
+    log: log.child({ module: 'notifications' }),
+  });
+
+  const updaterImpl = await options.loadUpdater().catch((error: unknown) => {
+    log.warn('updater.load_failed', { error });
+    return null;
+  });
+  const updater = createUpdater({
+    updater: updaterImpl,
+    enabled: () => app.isPackaged && settings.get().updates.automatic,
+    inCall: () => callState.inCall,
+    onStatus: (status) => send(mainWindow?.webContents, 'update:status', status),
+    log,
+  });
+
+  const setCallState = (next: CallState): void => {
+    callState = next;
+    tray?.update(next);
+    shortcuts.apply(settings.get().shortcuts, next.inCall);
+    power.setInCall(next.inCall);
+    shareSession.callStateChanged(next);
+  };
+
+  settings.onChange((next, previous) => {
+    send(mainWindow?.webContents, 'settings:changed', next);
+    shortcuts.apply(next.shortcuts, callState.inCall);
+    if (next.screenShare.preferSystemPicker !== previous.screenShare.preferSystemPicker) installDisplayMediaHandler(next);
+  });
+
+  // The main window
+  const windowStateFile = join(userData, 'window-state.json');
+  const openMainWindow = (): BrowserWindow => {
+    const restored = restoreWindowState(
+      windowStateFile,
+      electron.screen.getAllDisplays().map((display) => display.workArea),
+      { width: 1200, height: 800 },
+      log,
+    );
+    const window = createWindow('main', {
+      ...(restored.x !== undefined && restored.y !== undefined ? { x: restored.x, y: restored.y } : {}),
+      width: restored.width,
+      height: restored.height,
+      minWidth: 720,
+      minHeight: 520,
+      show: false,
+      title: 'Parley',
+      backgroundColor: '#1d1f24',
+      autoHideMenuBar: true,
+      spellcheck: true,
+      // A call keeps its media and timers running while the window is hidden to the tray.
+      backgroundThrottling: false,
+    });
+    trackWindowState(window, windowStateFile, log);
+    window.once('ready-to-show', () => {
+      if (restored.maximized) window.maximize();
+      if (restored.fullScreen) window.setFullScreen(true);
+      window.show();
+    });
+    window.on('close', (event) => {
+      if (quitting) return;
+      if (callState.inCall && tray && settings.get().closeToTray) {
+        event.preventDefault();
+        window.hide();
+        log.info('window.hidden_to_tray');
+      }
+    });
+    window.on('closed', () => {
+      if (mainWindow === window) mainWindow = null;
+    });
+    window.webContents.on('did-start-navigation', (details) => {
+      if (details.isMainFrame && !details.isSameDocument) deepLinks.rendererGone();
+    });
+    window.webContents.on('render-process-gone', (_event, details) => {
+      log.error('renderer.gone', { reason: details.reason });
+      deepLinks.rendererGone();
+      setCallState(IDLE_CALL_STATE);
+    });
+    window.loadURL(appPageUrl('index.html')).catch((error: unknown) => log.error('window.load_failed', { error }));
+    return window;
+  };
+  mainWindow = openMainWindow();
+
+  const appInfo = (): AppInfo => ({
+    name: app.getName(),
+    version: app.getVersion(),
+    platform: options.platform.platform === 'darwin' || options.platform.platform === 'win32' ? options.platform.platform : 'linux',
+    packaged: app.isPackaged,
+    features: {
+      systemPicker: capabilities.systemPickerAvailable,
+      shareAudio: capabilities.audio,
+      waylandPortal: capabilities.picker === 'wayland-portal',
+    },
+  });
+
+  registerIpcHandlers(
+    { ipcMain: electron.ipcMain, registry, log: log.child({ module: 'ipc' }) },
+    {
+      'app:get-info': () => appInfo(),
+      'app:ready': () => {
+        deepLinks.rendererReady();
+        return null;
+      },
+      'app:open-external': async ({ url }) => {
+        await openExternal(url);
+        return null;
+      },
+      'settings:get': () => settings.get(),
+      'settings:update': (patch) => settings.update(patch),
+      'call:update-state': (state) => {
+        setCallState(state);
+        return null;
+      },
+      'notification:show': (request) => notifier.show(request),
+      'shortcuts:get-status': () => shortcuts.status(),
+      'screen:get-access': () => ({ status: screenAccess() }),
+      'screen:open-settings': async () => {
+        if (options.platform.platform === 'darwin') await openScreenRecordingSettings();
+        return null;
+      },
+      'picker:get-state': () => displayMedia.getState(),
+      'picker:choose': (choice) => {
+        displayMedia.choose(choice);
+        return null;
+      },
+      'picker:cancel': ({ requestId }) => {
+        displayMedia.cancel(requestId);
+        return null;
+      },
+      'share-bar:get-state': () => shareBar.state() ?? { sourceName: '' },
+      'share-bar:stop': () => {
+        shareSession.stopRequested();
+        return null;
+      },
+      'local-host:get-status': () => localHost.status(),
+      'local-host:start': async () => {
+        await settings.update({ localHost: { ...settings.get().localHost, enabled: true } });
+        return localHost.start();
+      },
+      'local-host:stop': async () => {
+        await settings.update({ localHost: { ...settings.get().localHost, enabled: false } });
+        return localHost.stop();
+      },
+      'update:check': () => updater.check(),
+      'update:install': () => {
+        updater.install();
+        return null;
+      },
+    },
+  );
+
+  app.on('activate', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = openMainWindow();
+    else bringToFront();
+  });
+  app.on('before-quit', () => {
+    quitting = true;
+    displayMedia.dispose();
+    shareSession.dispose();
+    shortcuts.dispose();
+    electron.globalShortcut.unregisterAll();
+    power.dispose();
+    void localHost.stop();
+  });
+  app.on('window-all-closed', () => {
+    if (options.platform.platform !== 'darwin') app.quit();
+  });
+
+  deepLinks.handle(findDeepLink(options.argv));
+  if (settings.get().localHost.enabled) void localHost.start();
+  void updater.check();
+  log.info('app.started', { version: app.getVersion(), picker: capabilities.picker, audio: capabilities.audio });
+
+  return {
+    mainWindow: () => mainWindow,
+    registry,
+    settings,
+    displayMedia,
+    shareSession,
+    shortcuts,
+    tray,
+    deepLinks,
+    localHost,
+    updater,
+    send,
+    callState: () => callState,
+    createWindow,
+  };
+}

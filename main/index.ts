@@ -1,0 +1,101 @@
+// Entry point of the Electron main process: the one module that imports Electron's runtime.
+import { networkInterfaces } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  app,
+  BrowserWindow,
+  desktopCapturer,
+  globalShortcut,
+  ipcMain,
+  Menu,
+  nativeImage,
+  net,
+  Notification,
+  powerMonitor,
+  powerSaveBlocker,
+  protocol,
+  screen,
+  session,
+  shell,
+  systemPreferences,
+  Tray,
+  webContents,
+} from 'electron';
+import { startParley } from './app';
+import type { TeamServerModule } from './local-host';
+import { createLogger } from './log';
+import type { UpdaterLike } from './updater';
+
+const log = createLogger({ process: 'main' });
+const here = dirname(fileURLToPath(import.meta.url)); // out/main
+
+async function loadUpdater(): Promise<UpdaterLike | null> {
+  if (!app.isPackaged) return null;
+  // electron-updater is CommonJS; its named export lives on the default export under ESM.
+  const { default: updaterModule } = await import('electron-updater');
+  return updaterModule.autoUpdater as unknown as UpdaterLike;
+}
+
+// Everything before startParley's first await must stay synchronous: schemes are registered and
+// the single-instance lock taken before Electron's ready event.
+
+// The team server is built separately (scripts/build-server.mjs) into out/server and shipped in
+// app.asar, next to the node_modules its npm imports resolve from; the SFU binary cannot run from
+// an asar, so it is an extra resource.
+function serverEntry(): string {
+  return join(app.getAppPath(), 'out', 'server', 'index.js');
+}
+
+function livekitBinary(): string {
+  const exe = process.platform === 'win32' ? 'livekit-server.exe' : 'livekit-server';
+  return app.isPackaged ? join(process.resourcesPath, 'livekit', exe) : join(app.getAppPath(), '.tools', 'bin', exe);
+}
+
+async function main(): Promise<void> {
+  const runtime = await startParley(
+    {
+      app,
+      BrowserWindow,
+      ipcMain,
+      session,
+      protocol,
+      desktopCapturer,
+      screen,
+      systemPreferences,
+      shell,
+      Notification,
+      Tray,
+      Menu,
+      nativeImage,
+      globalShortcut,
+      powerMonitor,
+      powerSaveBlocker,
+      net,
+      webContents,
+    },
+    {
+      rendererDir: join(here, '..', 'renderer'),
+      preloadPath: join(here, '..', 'preload', 'index.cjs'),
+      livekitBinary: livekitBinary(),
+      trayIconDir: app.isPackaged ? join(process.resourcesPath, 'tray') : join(app.getAppPath(), 'build', 'tray'),
+      platform: {
+        platform: process.platform,
+        systemVersion: process.getSystemVersion(),
+        env: { XDG_SESSION_TYPE: process.env.XDG_SESSION_TYPE, WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY },
+        ozonePlatform: app.commandLine.getSwitchValue('ozone-platform'),
+      },
+      argv: process.argv,
+      log,
+      loadUpdater,
+      loadServer: async () => (await import(pathToFileURL(serverEntry()).href)) as TeamServerModule,
+      networkInterfaces,
+    },
+  );
+  if (!runtime) return;
+}
+
+main().catch((error: unknown) => {
+  log.error('app.start_failed', { error });
+  app.exit(1);
+});

@@ -1,0 +1,19 @@
+// Lets the end-to-end tests force a reconnect through LiveKit's own simulation, the way a dropped
+// SFU connection would. Installed only when the page was opened with the test flag set, so a normal
+// page exposes nothing.
+import type { Room } from 'livekit-client';
+
+declare global {
+  interface Window {
+    __parleyTestHooks?: boolean;
+    __parleyTest?: { simulate(scenario: 'signal-reconnect' | 'full-reconnect' | 'resume-reconnect'): Promise<void> };
+  }
+}
+
+export function exposeTestHooks(room: Room): () => void {
+  if (typeof window === 'undefined' || window.__parleyTestHooks !== true) return () => undefined;
+  window.__parleyTest = { simulate: (scenario) => room.simulateScenario(scenario) };
+  return () => {
+    delete window.__parleyTest;
+  };
+}

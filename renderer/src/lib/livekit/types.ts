@@ -1,0 +1,67 @@
+// Plain data the state and components work with. LiveKit objects appear only as opaque track
+// handles to attach to <video>/<audio>, so state can be tested without a Room.
+import type { Track } from 'livekit-client';
+
+export type Role = 'host' | 'member' | 'guest';
+
+export type QualityLevel = 'good' | 'fair' | 'poor' | 'unknown';
+
+export interface ParticipantSnapshot {
+  identity: string;
+  name: string;
+  role: Role;
+  isLocal: boolean;
+  /** ms since epoch; orders the grid so tiles do not reshuffle when others come and go. */
+  joinedAt: number;
+  micEnabled: boolean;
+  cameraEnabled: boolean;
+  speaking: boolean;
+  /** ms since epoch when the hand went up (the raiser's clock), null when down. See hands.ts. */
+  handRaisedAt: number | null;
+  cameraTrack: Track | null;
+  micTrack: Track | null;
+  /** Present while this participant shares a screen. */
+  screenTrack: Track | null;
+  screenAudioTrack: Track | null;
+}
+
+export type ConnectionPhase = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+export type EndReason =
+  | 'left'
+  | 'removed'
+  | 'ended'
+  | 'duplicate'
+  | 'server-shutdown'
+  | 'connection-lost';
+
+export interface ConnectionStatus {
+  phase: ConnectionPhase;
+  /** Why the call ended, once phase is 'disconnected'. */
+  endReason: EndReason | null;
+}
+
+export interface ChatMessage {
+  id: string;
+  fromIdentity: string;
+  fromName: string;
+  text: string;
+  at: number;
+  local: boolean;
+}
+
+export interface Reaction {
+  id: string;
+  fromIdentity: string;
+  fromName: string;
+  emoji: string;
+  at: number;
+}
+
+export const REACTIONS = ['👍', '👏', '❤️', '😂', '😮', '🎉'] as const;
+export type ReactionEmoji = (typeof REACTIONS)[number];
+
+export function parseRole(value: string | undefined): Role {
+  return value === 'host' || value === 'guest' ? value : 'member';
+}
+

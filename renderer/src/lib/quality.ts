@@ -1,0 +1,50 @@
+// Connection quality from what WebRTC measures, one pure function so the thresholds live in
+// exactly one place: loss above 2% or RTT above 300 ms is fair, loss above 10% is poor.
+import type { QualityLevel } from './livekit/types';
+
+export interface LinkMetrics {
+  /** Percent of packets lost over the last sample window, 0..100; null when not measured yet. */
+  lossPercent: number | null;
+  /** Milliseconds; audio tracks only (see fairJitterMs), null for video. */
+  jitterMs: number | null;
+  /** Milliseconds. */
+  rttMs: number | null;
+}
+
+export const QUALITY_THRESHOLDS = {
+  fairLossPercent: 2,
+  poorLossPercent: 10,
+  fairRttMs: 300,
+  /**
+   * The issue names jitter as an input without a number; 30 ms is where audio jitter starts adding
+   * audible delay, so above it is fair (never poor). Callers pass audio jitter only: video jitter
+   * is naturally tens of ms (a frame's packets leave in a burst) and says little about the link.
+   */
+  fairJitterMs: 30,
+} as const;
+
+export function classifyQuality(m: LinkMetrics): QualityLevel {
+  if (m.lossPercent === null && m.rttMs === null && m.jitterMs === null) return 'unknown';
+  const t = QUALITY_THRESHOLDS;
+  if (m.lossPercent !== null && m.lossPercent > t.poorLossPercent) return 'poor';
+  if (m.lossPercent !== null && m.lossPercent > t.fairLossPercent) return 'fair';
+  if (m.rttMs !== null && m.rttMs > t.fairRttMs) return 'fair';
+  if (m.jitterMs !== null && m.jitterMs > t.fairJitterMs) return 'fair';
+  return 'good';
+}
+
+const ORDER: Record<QualityLevel, number> = { unknown: 0, good: 1, fair: 2, poor: 3 };
+
+/** A participant is as good as their worst measured track. */
+export function worstQuality(levels: Iterable<QualityLevel>): QualityLevel {
+  let worst: QualityLevel = 'unknown';
+  for (const l of levels) if (ORDER[l] > ORDER[worst]) worst = l;
+  return worst;
+}
+
+export const QUALITY_LABEL: Record<QualityLevel, string> = {
+  good: 'Good connection',
+  fair: 'Fair connection',
+  poor: 'Poor connection',
+  unknown: 'Connection quality not measured yet',
+};

@@ -1,0 +1,96 @@
+// Home: the team's rooms with who is in each right now, and recent meetings. Live through the
+// server's event stream, with a slow poll as a safety net if the stream is down.
+import type { ApiClient, EventBus, Meeting, Room, RoomOptions } from '../api';
+import { apiProblem, type Problem } from '../problems';
+
+const POLL_MS = 30_000;
+
+export class HomeState {
+  rooms = $state.raw<Room[]>([]);
+  meetings = $state.raw<Meeting[]>([]);
+  loaded = $state(false);
+  problem = $state.raw<Problem | null>(null);
+  creating = $state(false);
+
+  readonly #api: ApiClient;
+  readonly #bus: EventBus | null;
+  readonly #serverUrl: string;
+
+  constructor(api: ApiClient, bus: EventBus | null, serverUrl: string) {
+    this.#api = api;
+    this.#bus = bus;
+    this.#serverUrl = serverUrl;
+  }
+
+  start(): () => void {
+    void this.refresh();
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    // Bursts (five people joining at once) become one refresh.
+    const soon = (): void => {
+      if (pending) return;
+      pending = setTimeout(() => {
+        pending = undefined;
+        void this.refresh();
+      }, 250);
+    };
+    const off = this.#bus?.listen((e) => {
+      if (e.type !== 'lobby.waiting' && e.type !== 'lobby.resolved') soon();
+    });
+    const poll = setInterval(() => void this.refresh(), POLL_MS);
+    return () => {
+      off?.();
+      clearInterval(poll);
+      if (pending) clearTimeout(pending);
+    };
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const [rooms, meetings] = await Promise.all([this.#api.listRooms(), this.#api.listMeetings({ limit: 8 }).catch(() => ({ meetings: [] }))]);
+      this.rooms = rooms.rooms;
+      this.meetings = meetings.meetings;
+      this.problem = null;
+    } catch (err) {
+      this.problem = apiProblem(err, this.#serverUrl);
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  async create(title: string, options: Partial<RoomOptions>): Promise<Room | null> {
+    this.creating = true;
+    try {
+      const room = await this.#api.createRoom({ name: slugify(title), title, options });
+      this.rooms = [...this.rooms, room];
+      this.problem = null;
+      return room;
+    } catch (err) {
+      this.problem = apiProblem(err, this.#serverUrl);
+      return null;
+    } finally {
+      this.creating = false;
+    }
+  }
+
+  async guestLink(room: string): Promise<string | null> {
+    try {
+      return (await this.#api.createGuestLink(room)).url;
+    } catch (err) {
+      this.problem = apiProblem(err, this.#serverUrl);
+      return null;
+    }
+  }
+}
+
+/** Room URL name from a title: "Design review!" -> "design-review". */
+export function slugify(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/g, '');
+  return slug || `room-${Math.random().toString(36).slice(2, 8)}`;
+}

@@ -1,0 +1,10 @@
+// The "Sharing <name> — Stop" bar (desktop only).
+import { mount } from 'svelte';
+import '../styles/tokens.css';
+import type { DesktopApi } from '../../../preload/contract';
+import ShareBar from './ShareBar.svelte';
+
+const target = document.getElementById('share-bar');
+if (!target) throw new Error('missing #share-bar');
+const api: DesktopApi | undefined = (window as Window & { parley?: DesktopApi }).parley;
+if (api) mount(ShareBar, { target, props: { api } });

@@ -1,0 +1,94 @@
+/**
+ * `parley-server`: starts the team server on plain Node from environment variables and/or a JSON
+ * config file (see docs/server.md).
+ *   parley-server [--config file.json]
+ *   parley-server backup <file> [--config file.json]   consistent copy of the database
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ConfigError, findLivekitBinary, loadConfig, SETTINGS } from './config';
+import { openDatabase } from './db/database';
+import { optionsFromSettings, startTeamServer } from './index';
+
+const HELP = `parley-server: the Parley team server
+
+Usage:
+  parley-server [--config <file.json>]
+  parley-server backup <file> [--config <file.json>]
+
+Settings (environment variable, or the camelCase key in the config file; env wins):
+${Object.entries(SETTINGS)
+  .map(([key, s]) => `  ${s.env.padEnd(22)} ${key}`)
+  .join('\n')}
+See docs/server.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  let loaded;
+  try {
+    loaded = loadConfig(process.env, argv);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const options = optionsFromSettings(loaded.settings);
+
+  if (argv[0] === 'backup') {
+    const target = argv[1];
+    if (!target || target.startsWith('--')) {
+      process.stderr.write('usage: parley-server backup <file>\n');
+      return 2;
+    }
+    if (existsSync(target)) {
+      process.stderr.write(`${target} exists; choose a new file\n`);
+      return 2;
+    }
+    const db = openDatabase(join(options.dataDir, 'parley.db'));
+    // VACUUM INTO writes a consistent snapshot while the server keeps running.
+    db.prepare('VACUUM INTO ?').run(resolve(target));
+    db.close();
+    process.stdout.write(`database copied to ${resolve(target)}\n`);
+    return 0;
+  }
+
+  if (!options.livekit && !options.livekitBinary) {
+    const found = findLivekitBinary();
+    if (!found) {
+      process.stderr.write('invalid configuration:\n  - no LiveKit: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, or put livekit-server on PATH / set LIVEKIT_SERVER_BIN for the embedded SFU\n');
+      return 2;
+    }
+    options.livekitBinary = found;
+  }
+
+  const server = await startTeamServer(options);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.context.log.info({ signal }, 'shutting down');
+    void server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  // The SFU launcher also hooks these signals to kill its child; closing cleanly first is nicer.
+  process.prependListener('SIGTERM', () => stop('SIGTERM'));
+  process.prependListener('SIGINT', () => stop('SIGINT'));
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(`parley-server failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,140 @@
+/**
+ * Server settings from environment variables and/or a JSON config file, validated once at start.
+ * Every bad value yields its own line naming the variable, so an operator fixes them all in one go.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .transform((u) => u.replace(/\/+$/, ''));
+const wsUrl = z
+  .url({ protocol: /^(wss?|https?)$/, error: 'must be a ws://, wss://, http:// or https:// URL' })
+  .transform((u) => u.replace(/\/+$/, ''));
+const boolish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const intIn = (min: number, max: number) =>
+  z.coerce.number({ error: `must be an integer ${min}..${max}` }).int(`must be an integer ${min}..${max}`).min(min, `must be an integer ${min}..${max}`).max(max, `must be an integer ${min}..${max}`);
+
+/** Each key, its environment variable, and its schema. The docs table in docs/server.md mirrors this. */
+export const SETTINGS = {
+  dataDir: { env: 'DATA_DIR', schema: z.string().min(1) },
+  host: { env: 'HOST', schema: z.string().min(1) },
+  port: { env: 'PORT', schema: intIn(0, 65535) },
+  publicUrl: { env: 'PUBLIC_URL', schema: httpUrl },
+  serverName: { env: 'SERVER_NAME', schema: z.string().trim().min(1).max(64) },
+  livekitUrl: { env: 'LIVEKIT_URL', schema: wsUrl },
+  livekitApiKey: { env: 'LIVEKIT_API_KEY', schema: z.string().min(3).max(256) },
+  livekitApiSecret: { env: 'LIVEKIT_API_SECRET', schema: z.string().min(32, 'must be at least 32 characters').max(512) },
+  livekitPublicUrl: { env: 'LIVEKIT_PUBLIC_URL', schema: wsUrl },
+  livekitBinary: { env: 'LIVEKIT_SERVER_BIN', schema: z.string().min(1) },
+  sfuHost: { env: 'SFU_HOST', schema: z.string().min(1) },
+  sfuNodeIp: { env: 'SFU_NODE_IP', schema: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' }) },
+  sessionTtlHours: { env: 'SESSION_TTL_HOURS', schema: intIn(1, 24 * 365) },
+  trustProxy: { env: 'TRUST_PROXY', schema: boolish },
+  metricsToken: { env: 'METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters') },
+  rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', schema: intIn(10, 1_000_000) },
+  webClientDir: { env: 'WEB_CLIENT_DIR', schema: z.string().min(1) },
+  logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }) },
+} as const;
+
+type SettingKey = keyof typeof SETTINGS;
+export type ServerSettings = { [K in SettingKey]?: z.output<(typeof SETTINGS)[K]['schema']> };
+
+export interface LoadedConfig {
+  settings: ServerSettings;
+  /** Where each value came from, for the startup log (never the values: some are secrets). */
+  sources: Partial<Record<SettingKey, 'env' | 'file'>>;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads the config file (PARLEY_CONFIG or --config <file>, JSON with the camelCase keys of SETTINGS)
+ * and then the environment, which wins. Throws one ConfigError listing every problem.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): LoadedConfig {
+  const problems: string[] = [];
+  const raw: Partial<Record<SettingKey, unknown>> = {};
+  const sources: LoadedConfig['sources'] = {};
+
+  const flag = argv.indexOf('--config');
+  const file = flag >= 0 ? argv[flag + 1] : env.PARLEY_CONFIG;
+  if (flag >= 0 && !file) problems.push('--config: needs a file path');
+  if (file) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('must hold a JSON object');
+      for (const [k, v] of Object.entries(parsed)) {
+        if (!(k in SETTINGS)) {
+          problems.push(`${file}: unknown setting "${k}" (known: ${Object.keys(SETTINGS).join(', ')})`);
+          continue;
+        }
+        raw[k as SettingKey] = v;
+        sources[k as SettingKey] = 'file';
+      }
+    } catch (err) {
+      problems.push(`config file ${file}: ${(err as Error).message}`);
+    }
+  }
+  for (const [key, def] of Object.entries(SETTINGS) as [SettingKey, (typeof SETTINGS)[SettingKey]][]) {
+    const value = env[def.env];
+    if (value !== undefined && value !== '') {
+      raw[key] = value;
+      sources[key] = 'env';
+    }
+  }
+
+  const settings: Record<string, unknown> = {};
+  for (const [key, def] of Object.entries(SETTINGS) as [SettingKey, (typeof SETTINGS)[SettingKey]][]) {
+    if (raw[key] === undefined) continue;
+    const result = def.schema.safeParse(raw[key]);
+    const name = sources[key] === 'env' ? def.env : key;
+    if (result.success) settings[key] = result.data;
+    else problems.push(`${name}: ${result.error.issues[0]?.message ?? 'invalid'}${def.env.includes('SECRET') || key === 'metricsToken' ? '' : ` (got ${JSON.stringify(raw[key])})`}`);
+  }
+
+  const lk = [settings.livekitUrl, settings.livekitApiKey, settings.livekitApiSecret].filter((v) => v !== undefined).length;
+  if (lk > 0 && lk < 3) {
+    problems.push('LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET: give all three to use an existing LiveKit, or none for the embedded SFU');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { settings: settings as ServerSettings, sources };
+}
+
+/** The directory holding the package.json named "parley", found from this module whether bundled or not. */
+export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  let dir = from;
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'parley') return dir;
+      } catch {
+        // unreadable package.json: keep walking up
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** The embedded SFU binary: the setting, else `livekit-server` on PATH, else the repo's .tools/bin. */
+export function findLivekitBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const exe = process.platform === 'win32' ? 'livekit-server.exe' : 'livekit-server';
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, exe))) return join(dir, exe);
+  }
+  const root = packageRoot();
+  const local = root ? resolve(root, '.tools', 'bin', exe) : undefined;
+  return local && existsSync(local) ? local : undefined;
+}

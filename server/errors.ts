@@ -1,0 +1,55 @@
+import type { ErrorCode } from './api/contract';
+
+/** The HTTP status each error code is sent with. */
+const STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  SETUP_CODE_INVALID: 403,
+  INVITE_INVALID: 403,
+  GUEST_LINK_INVALID: 403,
+  GUESTS_NOT_ALLOWED: 403,
+  ROOM_LOCKED: 403,
+  ROOM_FULL: 403,
+  NOT_FOUND: 404,
+  TICKET_INVALID: 404,
+  PARTICIPANT_NOT_FOUND: 404,
+  TRACK_NOT_FOUND: 404,
+  CONFLICT: 409,
+  SETUP_DONE: 409,
+  USERNAME_TAKEN: 409,
+  ROOM_EXISTS: 409,
+  LAST_ADMIN: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  SFU_UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** An error a client may see: its code and message are sent as they are. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+}
+
+export const unauthorized = () => new AppError('UNAUTHORIZED', 'sign in first');
+export const forbidden = (why = 'not allowed') => new AppError('FORBIDDEN', why);
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+
+/** SQLite's unique/primary-key violation, which callers turn into a 409. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT_UNIQUE') || code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY'));
+}
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}

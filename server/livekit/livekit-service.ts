@@ -1,0 +1,180 @@
+import { AccessToken, RoomServiceClient, TrackSource, WebhookReceiver, type ParticipantInfo } from 'livekit-server-sdk';
+import { ParticipantRole, type Participant, type TrackSourceName } from '../api/contract';
+import { AppError } from '../errors';
+
+export interface LivekitKeys {
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface LivekitUrls {
+  /** Server-side API URL (http(s):// or ws(s)://). */
+  apiUrl: string;
+  /** What clients connect to (ws(s)://). */
+  publicUrl: string;
+}
+
+export interface TokenRequest {
+  room: string;
+  identity: string;
+  displayName: string;
+  role: ParticipantRole;
+  userId?: string;
+}
+
+/** Join tokens only open the first connection; the SFU refreshes them for the session's lifetime. */
+const TOKEN_TTL_SECONDS = 10 * 60;
+const API_TIMEOUT_MS = 5000;
+
+const SOURCES: Record<TrackSourceName, TrackSource> = {
+  microphone: TrackSource.MICROPHONE,
+  camera: TrackSource.CAMERA,
+  screen_share: TrackSource.SCREEN_SHARE,
+};
+
+/** The one place that holds the LiveKit secret: mints tokens and drives the SFU's room API. */
+export class LivekitService {
+  private client: RoomServiceClient | undefined;
+  private urls: LivekitUrls | undefined;
+  readonly webhooks: WebhookReceiver;
+
+  constructor(private readonly keys: LivekitKeys) {
+    this.webhooks = new WebhookReceiver(keys.apiKey, keys.apiSecret);
+  }
+
+  /**
+   * Points the service at the SFU. Separate from the constructor because the embedded SFU starts
+   * after the HTTP server listens (it needs the webhook address).
+   */
+  connect(urls: LivekitUrls): void {
+    this.urls = urls;
+    this.client = new RoomServiceClient(urls.apiUrl.replace(/^ws/, 'http'), this.keys.apiKey, this.keys.apiSecret, {
+      requestTimeout: API_TIMEOUT_MS,
+    });
+  }
+
+  get publicUrl(): string {
+    return this.urls?.publicUrl ?? '';
+  }
+
+  private get rooms(): RoomServiceClient {
+    if (!this.client) throw new AppError('SFU_UNAVAILABLE', 'the SFU is not connected yet');
+    return this.client;
+  }
+
+  /**
+   * A join token for one room. Hosts get roomAdmin for that room only (never roomList/roomCreate).
+   * Nobody may change their own metadata or attributes: role and name there are the server's word.
+   */
+  async token(req: TokenRequest): Promise<string> {
+    const at = new AccessToken(this.keys.apiKey, this.keys.apiSecret, {
+      identity: req.identity,
+      name: req.displayName,
+      ttl: TOKEN_TTL_SECONDS,
+      attributes: { role: req.role, displayName: req.displayName, ...(req.userId ? { userId: req.userId } : {}) },
+    });
+    at.addGrant({
+      room: req.room,
+      roomJoin: true,
+      canPublish: true,
+      canSubscribe: true,
+      canPublishData: true,
+      canUpdateOwnMetadata: false,
+      ...(req.role === 'host' ? { roomAdmin: true } : {}),
+    });
+    return at.toJwt();
+  }
+
+  /** Who is in room now; [] when the SFU has no such room (nobody joined yet, or it closed). */
+  async participants(room: string): Promise<Participant[]> {
+    return (await this.listParticipants(room)).map(toParticipant);
+  }
+
+  /** Participants of every open room, for the room listing (one call per open room). */
+  async participantsByRoom(): Promise<Map<string, Participant[]>> {
+    const active = await this.call(() => this.rooms.listRooms());
+    const out = new Map<string, Participant[]>();
+    // numParticipants in listRooms lags behind joins, so every open room is asked.
+    await Promise.all(active.map(async (r) => out.set(r.name, await this.participants(r.name))));
+    return out;
+  }
+
+  async mute(room: string, identity: string, source: TrackSourceName): Promise<void> {
+    const p = await this.participant(room, identity);
+    const tracks = p.tracks.filter((t) => t.source === SOURCES[source]);
+    if (!tracks.length) throw new AppError('TRACK_NOT_FOUND', `${identity} publishes no ${source}`);
+    for (const t of tracks) await this.call(() => this.rooms.mutePublishedTrack(room, identity, t.sid, true));
+  }
+
+  async remove(room: string, identity: string): Promise<void> {
+    await this.participant(room, identity);
+    await this.call(() => this.rooms.removeParticipant(room, identity));
+  }
+
+  /** Disconnects everyone; the SFU then closes the room (and posts room_finished). */
+  async endRoom(room: string): Promise<boolean> {
+    const active = await this.call(() => this.rooms.listRooms([room]));
+    if (!active.length) return false;
+    await this.call(() => this.rooms.deleteRoom(room));
+    return true;
+  }
+
+  /** Removes every participant of userId from every room (after disabling the user). */
+  async removeUserEverywhere(userId: string): Promise<void> {
+    for (const [room, ps] of await this.participantsByRoom()) {
+      for (const p of ps) if (p.userId === userId) await this.call(() => this.rooms.removeParticipant(room, p.identity)).catch(() => undefined);
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.call(() => this.rooms.listRooms());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async participant(room: string, identity: string): Promise<ParticipantInfo> {
+    const all = await this.listParticipants(room);
+    const p = all.find((x) => x.identity === identity);
+    if (!p) throw new AppError('PARTICIPANT_NOT_FOUND', `${identity} is not in ${room}`);
+    return p;
+  }
+
+  private async listParticipants(room: string): Promise<ParticipantInfo[]> {
+    try {
+      return await this.call(() => this.rooms.listParticipants(room));
+    } catch (err) {
+      if (isNotFound((err as Error).cause)) return [];
+      throw err;
+    }
+  }
+
+  /** SFU failures surface as 503 SFU_UNAVAILABLE, never as a raw 500 with the SDK's message. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw Object.assign(new AppError('SFU_UNAVAILABLE', 'the SFU did not answer'), { cause: err });
+    }
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { status?: unknown; code?: unknown } | undefined;
+  return e?.status === 404 || e?.code === 'not_found';
+}
+
+export function toParticipant(p: ParticipantInfo): Participant {
+  const role = ParticipantRole.safeParse(p.attributes.role);
+  const joinedMs = Number(p.joinedAtMs) || Number(p.joinedAt) * 1000;
+  return {
+    identity: p.identity,
+    displayName: p.attributes.displayName ?? p.name ?? p.identity,
+    role: role.success ? role.data : 'member',
+    userId: p.attributes.userId ?? null,
+    joinedAt: joinedMs ? new Date(joinedMs).toISOString() : null,
+  };
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import {
+  DEFAULT_ROOM_OPTIONS,
+  type GuestAdmitted,
+  type JoinResponse,
+  type Participant,
+  type Room,
+  type RoomOptions,
+} from '../api/contract';
+import type { Principal } from '../auth/auth-service';
+import type { AppContext } from '../context';
+import type { RoomRecord } from '../db/rooms';
+import type { UserRecord } from '../db/users';
+import { AppError, forbidden, isUniqueViolation, notFound } from '../errors';
+import { randomId } from '../lib/crypto';
+
+export function isHost(user: UserRecord, room: RoomRecord): boolean {
+  return user.role === 'admin' || room.owner.id === user.id;
+}
+
+export function getRoom(ctx: AppContext, name: string): RoomRecord {
+  const room = ctx.rooms.get(name);
+  if (!room) throw notFound('room');
+  return room;
+}
+
+/** The room, if the principal hosts it; 404 before 403 would leak nothing here (all members see all rooms). */
+export function roomHostedBy(ctx: AppContext, principal: Principal, name: string): RoomRecord {
+  const room = getRoom(ctx, name);
+  if (!isHost(principal.user, room)) throw forbidden('hosts of this room only');
+  return room;
+}
+
+export function toApiRoom(room: RoomRecord, user: UserRecord, participants: Participant[]): Room {
+  return {
+    name: room.name,
+    title: room.title,
+    owner: room.owner,
+    options: room.options,
+    createdAt: new Date(room.createdAt).toISOString(),
+    youAreHost: isHost(user, room),
+    participants,
+  };
+}
+
+/** A fresh AES-256 key for 'room-key' rooms; kept while the mode stays, dropped when it changes. */
+function keyFor(options: RoomOptions, previous: string | null): string | null {
+  if (options.e2ee !== 'room-key') return null;
+  return previous ?? randomBytes(32).toString('base64');
+}
+
+export function createRoom(ctx: AppContext, owner: UserRecord, input: { name: string; title: string; options?: Partial<RoomOptions> | undefined }): RoomRecord {
+  const options: RoomOptions = { ...DEFAULT_ROOM_OPTIONS, ...input.options };
+  try {
+    ctx.rooms.insert({ name: input.name, title: input.title, ownerId: owner.id, options, e2eeKey: keyFor(options, null), now: Date.now() });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('ROOM_EXISTS', `a room named ${input.name} exists`);
+    throw err;
+  }
+  return getRoom(ctx, input.name);
+}
+
+export function updateRoom(ctx: AppContext, room: RoomRecord, patch: { title?: string | undefined; options?: Partial<RoomOptions> | undefined }): RoomRecord {
+  const options: RoomOptions = { ...room.options, ...patch.options };
+  ctx.rooms.update(room.name, { title: patch.title ?? room.title, options, e2eeKey: keyFor(options, room.options.e2ee === options.e2ee ? room.e2eeKey : null) });
+  return getRoom(ctx, room.name);
+}
+
+function e2eeFields(room: RoomRecord): Pick<JoinResponse, 'e2ee' | 'e2eeKey'> {
+  return room.options.e2ee === 'room-key' && room.e2eeKey ? { e2ee: 'room-key', e2eeKey: room.e2eeKey } : { e2ee: room.options.e2ee };
+}
+
+/** Refuses a newcomer to a full room (someone reconnecting with the same identity is not new). */
+async function checkCapacity(ctx: AppContext, room: RoomRecord, identity: string): Promise<void> {
+  const max = room.options.maxParticipants;
+  if (max === null) return;
+  const present = await ctx.livekit.participants(room.name);
+  if (present.length >= max && !present.some((p) => p.identity === identity)) throw new AppError('ROOM_FULL', 'the room is full');
+}
+
+/**
+ * A member's join token. Identity `u:<userId>:<device>`: the device defaults to the session, so two
+ * signed-in devices never share an identity (LiveKit would drop the older connection).
+ */
+export async function memberJoin(ctx: AppContext, principal: Principal, room: RoomRecord, device: string | undefined): Promise<JoinResponse> {
+  const { user } = principal;
+  const host = isHost(user, room);
+  if (room.options.locked && !host) throw new AppError('ROOM_LOCKED', 'the room is locked');
+  const identity = `u:${user.id}:${device ?? principal.session.id}`;
+  await checkCapacity(ctx, room, identity);
+  const role = host ? 'host' : 'member';
+  const token = await ctx.livekit.token({ room: room.name, identity, displayName: user.displayName, role, userId: user.id });
+  ctx.metrics.joins.inc({ role });
+  return { url: ctx.livekit.publicUrl, token, identity, role, ...e2eeFields(room) };
+}
+
+/** A guest's join token, once a guest may enter (no lobby, or admitted). */
+export async function guestAdmission(ctx: AppContext, room: RoomRecord, displayName: string, guestId = randomId()): Promise<GuestAdmitted> {
+  if (!room.options.allowGuests) throw new AppError('GUESTS_NOT_ALLOWED', 'this room does not take guests');
+  if (room.options.locked) throw new AppError('ROOM_LOCKED', 'the room is locked');
+  const identity = `g:${guestId}`;
+  await checkCapacity(ctx, room, identity);
+  const token = await ctx.livekit.token({ room: room.name, identity, displayName, role: 'guest' });
+  ctx.metrics.joins.inc({ role: 'guest' });
+  return { status: 'admitted', url: ctx.livekit.publicUrl, token, identity, room: room.name, roomTitle: room.title, ...e2eeFields(room) };
+}

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ServerEvent } from '../api/contract';
+import { principalOf } from '../auth/guard';
+import type { AppContext } from '../context';
+import { errorResponses } from './common';
+
+const HEARTBEAT_MS = 15_000;
+
+/** GET /api/v1/events: Server-Sent Events for the signed-in user, until sign-out or disable. */
+export function eventRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/api/v1/events',
+      { config: { auth: 'user', rateLimit: false }, schema: { summary: 'Server-Sent Events (text/event-stream)', response: errorResponses } },
+      async (req, reply) => {
+        const { user, session } = principalOf(req);
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+          // Reverse proxies (nginx) would otherwise buffer the stream.
+          'x-accel-buffering': 'no',
+          'x-content-type-options': 'nosniff',
+        });
+        const write = (event: ServerEvent) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        let closed = false;
+        const close = () => {
+          if (closed) return;
+          closed = true;
+          clearInterval(heartbeat);
+          unsubscribe();
+          ctx.metrics.eventStreams.set(ctx.bus.size);
+          res.end();
+        };
+        const unsubscribe = ctx.bus.subscribe({ userId: user.id, sessionId: session.id, send: write, close });
+        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+        heartbeat.unref();
+        req.raw.once('close', close);
+        ctx.metrics.eventStreams.set(ctx.bus.size);
+        write({ type: 'ready', userId: user.id });
+      },
+    );
+  };
+}

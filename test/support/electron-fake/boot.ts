@@ -1,0 +1,93 @@
+// Boots Parley's real main process (main/app.ts) against the Electron fake.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startParley, type ParleyOptions, type ParleyRuntime } from '../../../main/app';
+import type { PlatformFacts } from '../../../main/display-media/platform';
+import { createMemoryLogger } from '../../../main/log';
+import type { InvokeChannel, InvokeRequest, IpcResult } from '../../../preload/contract';
+import { createFakeElectron, type FakeBrowserWindow, type FakeElectron, type FakeWebFrameMain } from './index';
+
+export const LINUX_X11: PlatformFacts = { platform: 'linux', systemVersion: '6.8.0', env: { XDG_SESSION_TYPE: 'x11' }, ozonePlatform: '' };
+export const LINUX_WAYLAND: PlatformFacts = { platform: 'linux', systemVersion: '6.8.0', env: { XDG_SESSION_TYPE: 'wayland', WAYLAND_DISPLAY: 'wayland-0' }, ozonePlatform: '' };
+export const WINDOWS: PlatformFacts = { platform: 'win32', systemVersion: '10.0.22631', env: {}, ozonePlatform: '' };
+export const MACOS_14: PlatformFacts = { platform: 'darwin', systemVersion: '14.5.0', env: {}, ozonePlatform: '' };
+export const MACOS_15: PlatformFacts = { platform: 'darwin', systemVersion: '15.1.0', env: {}, ozonePlatform: '' };
+
+/** A tiny stand-in for out/renderer, enough for the protocol handler to serve. */
+export function makeRendererDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-renderer-'));
+  for (const page of ['index.html', 'picker.html', 'share-bar.html']) writeFileSync(join(dir, page), `<!doctype html><title>${page}</title>`);
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'assets', 'app.js'), 'console.log("app")');
+  return dir;
+}
+
+export interface Booted {
+  fake: FakeElectron;
+  runtime: ParleyRuntime;
+  log: ReturnType<typeof createMemoryLogger>;
+  main: FakeBrowserWindow;
+  /** ipcRenderer.invoke from a window (default: the main window), unwrapped from the envelope. */
+  invoke<C extends InvokeChannel>(channel: C, payload?: InvokeRequest<C>, from?: FakeBrowserWindow, frame?: FakeWebFrameMain | null): Promise<IpcResult<unknown>>;
+  pickerWindow(): FakeBrowserWindow | undefined;
+  shareBarWindow(): FakeBrowserWindow | undefined;
+}
+
+export async function bootParley(
+  overrides: Partial<ParleyOptions> & { fake?: FakeElectron; beforeReady?: (fake: FakeElectron) => void } = {},
+): Promise<Booted> {
+  const fake = overrides.fake ?? createFakeElectron();
+  fake.desktopCapturer.sources.length === 0 &&
+    fake.desktopCapturer.sources.push(
+      { id: 'screen:0:0', name: 'Entire Screen', display_id: '1' },
+      { id: 'window:101:0', name: 'Quarterly report — Editor', icon: true },
+      { id: 'window:202:0', name: 'Terminal', icon: true },
+      { id: 'window:303:1', name: 'Parley' },
+    );
+  const log = createMemoryLogger();
+  const { fake: _fake, beforeReady, ...rest } = overrides;
+  const options: ParleyOptions = {
+    rendererDir: makeRendererDir(),
+    preloadPath: '/app/out/preload/index.cjs',
+    livekitBinary: '/app/resources/livekit/livekit-server',
+    trayIconDir: '/app/build/tray',
+    platform: LINUX_X11,
+    argv: ['/usr/bin/parley'],
+    log,
+    loadUpdater: async () => null,
+    loadServer: async () => {
+      throw new Error('no server in unit tests');
+    },
+    networkInterfaces: () => ({}),
+    ...rest,
+  };
+  const started = startParley(fake.modules(), options);
+  beforeReady?.(fake);
+  fake.app.makeReady();
+  const runtime = await started;
+  if (!runtime) throw new Error('Parley did not start (single instance lock?)');
+  const main = fake.windowsWithUrl('index.html')[0];
+  if (!main) throw new Error('no main window');
+  // Let loadURL settle (ready-to-show).
+  await new Promise((resolve) => setImmediate(resolve));
+  return {
+    fake,
+    runtime,
+    log,
+    main,
+    invoke: (channel, payload, from = main, frame) =>
+      fake.ipcMain.invoke(channel, from.webContents, payload, frame === undefined ? from.webContents.mainFrame : frame) as Promise<IpcResult<unknown>>,
+    pickerWindow: () => fake.windowsWithUrl('picker.html')[0],
+    shareBarWindow: () => fake.windowsWithUrl('share-bar.html')[0],
+  };
+}
+
+/** Waits until a condition holds, driven by real events (polls the microtask/IO queue, not a clock). */
+export async function until(condition: () => boolean, what: string, rounds = 200): Promise<void> {
+  for (let round = 0; round < rounds; round += 1) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

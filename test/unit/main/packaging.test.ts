@@ -1,0 +1,98 @@
+// electron-builder.yml cannot be exercised here (no Electron binaries), so it is validated:
+// against electron-builder's own schema, and against Parley's rules.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { APP_SCHEME } from '../../../preload/contract';
+
+const ROOT = join(import.meta.dirname, '../../..');
+type Config = Record<string, unknown> & {
+  files: string[];
+  extraResources: Array<{ from: string; to: string; filter?: string[] }>;
+  protocols: Array<{ schemes: string[] }>;
+  electronFuses: Record<string, boolean>;
+  publish: { provider: string; url: string };
+  mac: { target: Array<{ target: string }>; hardenedRuntime: boolean; entitlements: string; entitlementsInherit: string; extendInfo: Record<string, string> };
+  win: { target: Array<{ target: string }> };
+  linux: { target: string[]; mimeTypes: string[] };
+};
+const config = parse(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) as Config;
+
+describe('electron-builder.yml', () => {
+  it('passes electron-builder\'s schema validation', async () => {
+    const { validateConfiguration } = await import('app-builder-lib/out/util/config/config.js');
+    const { DebugLogger } = await import('builder-util');
+    await expect(validateConfiguration(config as never, new DebugLogger(false))).resolves.toBeUndefined();
+    // The validator is live: a misspelt fuse is caught.
+    await expect(validateConfiguration({ ...config, electronFuses: { runAsNod: false } } as never, new DebugLogger(false))).rejects.toThrow(/configuration\.electronFuses/);
+  }, 60_000); // loading app-builder-lib takes seconds
+
+  it('has the app id and registers the parley: protocol', () => {
+    expect(config.appId).toBe('org.parley.desktop');
+    expect(config.productName).toBe('Parley');
+    expect(config.protocols.flatMap((protocol) => protocol.schemes)).toEqual([APP_SCHEME]);
+    expect(config.linux.mimeTypes).toContain(`x-scheme-handler/${APP_SCHEME}`);
+  });
+
+  it('builds NSIS for Windows, dmg + zip for macOS, AppImage + deb for Linux', () => {
+    expect(config.win.target.map((target) => target.target)).toEqual(['nsis']);
+    expect(config.mac.target.map((target) => target.target)).toEqual(['dmg', 'zip']);
+    expect(config.linux.target).toEqual(['AppImage', 'deb']);
+  });
+
+  it('flips the security fuses', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    expect(config.asar).toBe(true);
+  });
+
+  it('ships only built output (files allow-list)', () => {
+    const included = config.files.filter((pattern) => !pattern.startsWith('!'));
+    expect(included).toEqual(['package.json', 'out/main/**', 'out/preload/**', 'out/renderer/**', 'out/server/**']);
+    expect(config.files).toContain('!**/*.map');
+  });
+
+  it('bundles the SFU binary and tray icons as extra resources, where main looks for them', () => {
+    const livekit = config.extraResources.find((resource) => resource.to === 'livekit');
+    expect(livekit?.filter).toEqual(['livekit-server', 'livekit-server.exe']);
+    expect(config.extraResources.find((resource) => resource.to === 'tray')?.from).toBe('build/tray');
+    const index = readFileSync(join(ROOT, 'main/index.ts'), 'utf8');
+    expect(index).toContain("join(process.resourcesPath, 'livekit', exe)");
+    expect(index).toContain("join(process.resourcesPath, 'tray')");
+    expect(index).toContain("join(app.getAppPath(), 'out', 'server', 'index.js')");
+    for (const state of ['idle', 'live', 'muted']) expect(existsSync(join(ROOT, 'build/tray', `tray-${state}.png`))).toBe(true);
+  });
+
+  it('macOS: hardened runtime, entitlements, and usage descriptions for camera, microphone and screen capture', () => {
+    expect(config.mac.hardenedRuntime).toBe(true);
+    const entitlements = readFileSync(join(ROOT, config.mac.entitlements), 'utf8');
+    expect(config.mac.entitlementsInherit).toBe(config.mac.entitlements);
+    for (const key of ['com.apple.security.cs.allow-jit', 'com.apple.security.device.camera', 'com.apple.security.device.audio-input']) {
+      expect(entitlements).toContain(`<key>${key}</key>`);
+    }
+    expect(entitlements).not.toContain('allow-dyld-environment-variables');
+    for (const key of ['NSCameraUsageDescription', 'NSMicrophoneUsageDescription', 'NSScreenCaptureUsageDescription']) {
+      expect(config.mac.extendInfo[key]?.length).toBeGreaterThan(20);
+    }
+  });
+
+  it('auto-updates from a generic HTTPS feed', () => {
+    expect(config.publish.provider).toBe('generic');
+    expect(config.publish.url).toMatch(/^https:\/\//);
+  });
+
+  it('the app icon is a 1024px PNG', () => {
+    const png = readFileSync(join(ROOT, 'build/icon.png'));
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(1024);
+    expect(png.readUInt32BE(20)).toBe(1024);
+  });
+});
