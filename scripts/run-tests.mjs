@@ -26,7 +26,8 @@ for (const tier of tiers) {
   try {
     const json = JSON.parse(readFileSync(report, 'utf8'));
     passed += json.numPassedTests ?? 0;
-    failed += (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0);
+    // A file that fails to load has no failed test of its own: count it once.
+    failed += (json.numFailedTests ?? 0) || (r.status !== 0 ? Math.max(1, json.numFailedTestSuites ?? 0) : 0);
     skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
   } catch {
     failed += 1; // the tier did not even report: count it as a failure

@@ -21,7 +21,6 @@ export interface RuntimeSettings {
   /** Where people reach this server (links are built from it). */
   publicUrl: string;
   sessionTtlMs: number;
-  devJoin: boolean;
   metricsToken: string | undefined;
   rateLimitPerMinute: number;
   trustProxy: boolean;

@@ -37,8 +37,6 @@ export interface TeamServerOptions {
   sfuNodeIp?: string;
   /** Built web client to serve at /; defaults to out/renderer in the package. */
   webClientDir?: string;
-  /** Enables POST /api/v1/dev/join (no sign-in). Walking skeleton only; never set from env/config. */
-  devJoin?: boolean;
   logLevel?: string;
   /** A logger of the embedder's (the desktop app); otherwise pino to stdout. */
   logger?: Logger;
@@ -135,7 +133,6 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<RunningT
     version: pkg.version,
     publicUrl: '',
     sessionTtlMs: (opts.sessionTtlHours ?? 24 * 30) * 3_600_000,
-    devJoin: opts.devJoin ?? false,
     metricsToken: opts.metricsToken,
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 1200,
     trustProxy: opts.trustProxy ?? false,

@@ -100,7 +100,7 @@ export const IsoDate = z.string();
 // ---------------------------------------------------------------------------------------------
 // Server
 
-export const FEATURES = ['guests', 'lobby', 'e2ee', 'meeting-history', 'events', 'dev-join'] as const;
+export const FEATURES = ['guests', 'lobby', 'e2ee', 'meeting-history', 'events'] as const;
 export const Feature = z.enum(FEATURES);
 export type Feature = z.infer<typeof Feature>;
 
@@ -424,6 +424,3 @@ export const Readiness = z.object({
 });
 export type Readiness = z.infer<typeof Readiness>;
 
-/** Walking skeleton only (enabled with devJoin); removed once the web client signs in. */
-export const DevJoinRequest = z.strictObject({ room: RoomName, name: DisplayName });
-export const DevJoinResponse = z.object({ url: z.string(), token: z.string(), identity: z.string() });

@@ -42,18 +42,23 @@ export class SfuStartError extends Error {
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-// A test that throws, or a Ctrl-C on `npm start`, must not leave an SFU holding ports.
+// A test that throws, or a Ctrl-C on `npm start`, must not leave an SFU holding ports. Where the
+// application handles the signal itself (a graceful close that stops the SFU through stop()), the
+// launcher stays out of its way; otherwise it kills the SFU and exits as the default action would.
+const signalNumbers = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const child of running) child.kill('SIGKILL');
   });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+  for (const [signal, number] of Object.entries(signalNumbers)) {
+    const onSignal = (): void => {
+      if (process.listenerCount(signal) > 1) return;
       for (const child of running) child.kill('SIGKILL');
-      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
-    });
+      process.exit(128 + number);
+    };
+    process.on(signal, onSignal);
   }
 }
 

@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeParticipant, TrackKind } from '../support/node-participant';
 import { startStack, type TestStack } from '../support/stack';
-
-async function devJoin(stack: TestStack, room: string, name: string) {
-  const res = await fetch(`${stack.url}/api/v1/dev/join`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ room, name }),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { url: string; token: string; identity: string };
-}
+import { addUser, setupAdmin } from '../support/team-api';
 
 describe('a call through the team server and the real livekit-server', () => {
   let stack: TestStack;
@@ -26,8 +17,11 @@ describe('a call through the team server and the real livekit-server', () => {
   });
 
   it('delivers one participant’s synthetic video and audio to the other', async () => {
-    const a = await devJoin(stack, 'standup', 'Alice');
-    const b = await devJoin(stack, 'standup', 'Bob');
+    const admin = await setupAdmin(stack, 'alice');
+    const member = await addUser(stack, admin, 'bob');
+    await admin.api.createRoom({ name: 'standup', title: 'Standup' });
+    const a = await admin.api.joinRoom('standup');
+    const b = await member.api.joinRoom('standup');
     expect(a.url).toBe(stack.livekitUrl);
     await alice.connect(a.url, a.token);
     await bob.connect(b.url, b.token);

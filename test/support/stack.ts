@@ -23,7 +23,6 @@ export async function startStack(overrides: Partial<TeamServerOptions> = {}): Pr
     port: 0,
     livekitBinary: inject('livekitBinary'),
     logLevel: 'warn',
-    devJoin: true,
     ...overrides,
   });
   return {

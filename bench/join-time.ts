@@ -1,0 +1,232 @@
+// Figure 1 — Join time: from the click on "Join" in the web client (Chromium, fake media) to the first
+// remote video frame decoded, broken down into token request, signal connection, ICE/DTLS and first
+// frame. The floor, measured in the same run and interleaved run by run: two Chromium pages in a
+// direct RTCPeerConnection on loopback, from createOffer to the first decoded frame.
+//
+//   npx tsx bench/join-time.ts [--runs N] [--smoke]
+//
+// The remote participant is a harness page publishing the fake camera like Parley does (720p VP8
+// simulcast); the floor sends the same fake camera at 720p. Each Parley run uses a fresh browser
+// context (cold: no warm connections), signs in through the UI, waits on the pre-join screen until
+// it is ready, and only then clicks.
+import type { Page } from 'playwright-core';
+import { isMain, logger, runMain, sleep, type BenchOptions } from './lib/cli';
+import { launchBenchBrowser, openHarness, type BenchBrowser } from './lib/browser';
+import { buildWebClient, serveHarness } from './lib/harness';
+import { joinProbeScript, type JoinProbe } from './lib/join-probe';
+import { finishMachineInfo, machineInfo, versionOf } from './lib/machine';
+import { printResult, series, writeResult, type FigureResult } from './lib/report';
+import { BENCH_USER, benchSession, startBenchStack, type BenchSession, type BenchStack } from './lib/stack';
+import { median, ratio } from './lib/stats';
+import { barChart, stripChart } from './lib/svg';
+
+const ROOM = 'bench-join';
+
+interface Breakdown {
+  total: number;
+  token: number;
+  signal: number;
+  iceDtls: number;
+  firstFrame: number;
+}
+
+declare global {
+  interface Window {
+    __joinProbe: JoinProbe;
+  }
+}
+
+/** Which web client is served: the real one (sign-in, pre-join) or the walking skeleton's form. */
+export type ClientKind = 'parley' | 'skeleton';
+
+/** Opens the web client on `room`, signs in if asked, and waits until "Join now" can be clicked. */
+export async function openToJoin(page: Page, serverUrl: string, room: string): Promise<ClientKind> {
+  await page.goto(`${serverUrl}/#/room/${room}`);
+  const skeleton = page.locator('input[name="room"]');
+  const username = page.locator('#username');
+  const joinNow = page.getByRole('button', { name: /^Join now$/ });
+  await Promise.race([skeleton.waitFor({ timeout: 30_000 }), username.waitFor({ timeout: 30_000 }), joinNow.waitFor({ timeout: 30_000 })]);
+  if (await skeleton.isVisible()) {
+    await page.fill('input[name="name"]', 'Joiner');
+    await page.fill('input[name="room"]', room);
+    return 'skeleton';
+  }
+  if (await username.isVisible()) {
+    await username.fill(BENCH_USER.username);
+    await page.fill('#password', BENCH_USER.password);
+    await page.getByRole('button', { name: /^Sign in$/ }).click();
+  }
+  await joinNow.waitFor({ timeout: 30_000 });
+  // The pre-join screen is ready when the camera preview plays and the button is enabled.
+  await page.waitForFunction(() => {
+    const v = document.querySelector('video');
+    const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Join now');
+    return !!b && !(b as HTMLButtonElement).disabled && (!v || v.readyState >= 2);
+  }, undefined, { timeout: 30_000 });
+  return 'parley';
+}
+
+async function parleyJoin(browser: BenchBrowser, stack: BenchStack, timeoutMs: number): Promise<{ b: Breakdown; kind: ClientKind }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, initScript: joinProbeScript });
+  try {
+    const kind = await openToJoin(page, stack.url, ROOM);
+    await sleep(300); // let the screen settle so the click does not race its last render
+    await page.evaluate(() => {
+      window.__joinProbe.armed = true;
+    });
+    await page.getByRole('button', { name: kind === 'skeleton' ? /^Join$/ : /^Join now$/ }).click();
+    await page.waitForFunction(() => window.__joinProbe.firstFrame !== undefined, undefined, { timeout: timeoutMs });
+    const p = await page.evaluate(() => window.__joinProbe);
+    const click = p.click!;
+    const tokenEnd = p.tokenEnd ?? click;
+    const signalEnd = p.wsFirstMessage ?? tokenEnd;
+    const connected = p.videoPc !== undefined ? (p.pcConnected[p.videoPc] ?? signalEnd) : signalEnd;
+    const frame = p.firstFrame!;
+    return {
+      kind,
+      b: {
+        total: frame - click,
+        token: tokenEnd - click,
+        signal: signalEnd - tokenEnd,
+        iceDtls: connected - signalEnd,
+        firstFrame: frame - connected,
+      },
+    };
+  } finally {
+    await page.context().close();
+  }
+}
+
+/**
+ * The floor: createOffer on one page to the first decoded frame on the other, direct on loopback,
+ * signalling page to page over the harness's loopback relay with trickle ICE (as LiveKit signals over
+ * its WebSocket), so no bench round trip sits inside the measured interval.
+ */
+async function p2pFloor(sender: Page, receiver: Page, label: string): Promise<number> {
+  await receiver.evaluate((l) => window.bench.p2pTrickleReceive(l), label);
+  const t0 = await sender.evaluate((l) => window.bench.p2pTrickleSend(l), label);
+  const first = await receiver.evaluate((l) => window.bench.firstFrame(l), label);
+  await sender.evaluate(() => window.bench.p2pClose());
+  await receiver.evaluate(() => window.bench.p2pClose());
+  return first - t0;
+}
+
+export async function runJoinTimeBench(o: BenchOptions): Promise<FigureResult> {
+  const log = logger(o);
+  const runs = o.runs ?? (o.smoke ? 2 : 20);
+  const machine = machineInfo();
+  const t0 = Date.now();
+  const web = await buildWebClient();
+  const stack = await startBenchStack({ webClientDir: web.dir });
+  const harness = await serveHarness();
+  const browser = await launchBenchBrowser();
+  try {
+    machine.livekitServer = versionOf(stack.livekitBinary);
+    machine.chromium = browser.version;
+    const session: BenchSession = await benchSession(stack);
+    await session.ensureRoom(ROOM);
+
+    // The remote participant everyone joins to see.
+    const remote = await browser.newPage();
+    await openHarness(remote, harness.url);
+    await remote.evaluate(() => window.bench.cameraTrack());
+    const g = await session.join(ROOM, 'Remote');
+    await remote.evaluate((grant) => window.bench.lkConnect(grant.url, grant.token, { adaptiveStream: true }), g);
+    await remote.evaluate(() => window.bench.lkPublishCamera());
+
+    const sender = await browser.newPage();
+    const receiver = await browser.newPage();
+    await openHarness(sender, harness.url);
+    await openHarness(receiver, harness.url);
+    await sender.evaluate(() => window.bench.cameraTrack());
+
+    // One warm-up of each (JIT, first getUserMedia, the SFU's first room): not counted.
+    await p2pFloor(sender, receiver, 'warmup');
+    let kind: ClientKind = 'parley';
+    try {
+      kind = (await parleyJoin(browser, stack, 30_000)).kind;
+    } catch (err) {
+      log(`warm-up join failed (${(err as Error).message.split('\n')[0]}); continuing`);
+    }
+
+    const floor: number[] = [];
+    const joins: Breakdown[] = [];
+    let failures = 0;
+    for (let i = 0; i < runs; i++) {
+      floor.push(await p2pFloor(sender, receiver, `floor-${i}`));
+      try {
+        const r = await parleyJoin(browser, stack, 30_000);
+        kind = r.kind;
+        joins.push(r.b);
+        log(`run ${i + 1}/${runs}: join ${r.b.total.toFixed(0)} ms (token ${r.b.token.toFixed(0)}, signal ${r.b.signal.toFixed(0)}, ICE/DTLS ${r.b.iceDtls.toFixed(0)}, first frame ${r.b.firstFrame.toFixed(0)}); floor ${floor.at(-1)!.toFixed(0)} ms`);
+      } catch (err) {
+        failures++;
+        log(`run ${i + 1}/${runs}: join failed: ${(err as Error).message.split('\n')[0]}`);
+      }
+    }
+
+    const col = (k: keyof Breakdown) => joins.map((j) => j[k]);
+    const value = median(col('total'));
+    const fl = median(floor);
+    const r = ratio(value, fl);
+    const result: FigureResult = {
+      id: 'join-time',
+      number: 1,
+      title: 'Join time',
+      command: `npx tsx bench/join-time.ts${o.smoke ? ' --smoke' : ''}${o.runs ? ` --runs ${o.runs}` : ''}`,
+      smoke: o.smoke,
+      startedAt: new Date(t0).toISOString(),
+      durationS: (Date.now() - t0) / 1000,
+      machine: finishMachineInfo(machine),
+      headline: [
+        { figure: 'click "Join" to first remote frame decoded', value, unit: 'ms', floor: fl, ratio: r, target: '<= 1.5x the floor', met: Number.isFinite(r) ? r <= 1.5 : null },
+      ],
+      series: [
+        series('join: total', 'ms', col('total')),
+        series('join: token request (click to response)', 'ms', col('token')),
+        series('join: signal connection (to join response)', 'ms', col('signal')),
+        series('join: ICE/DTLS (to peer connection connected)', 'ms', col('iceDtls')),
+        series('join: first frame (connected to first decoded frame)', 'ms', col('firstFrame')),
+        series('floor: direct P2P createOffer to first decoded frame', 'ms', floor),
+      ],
+      tables: [],
+      notes: [
+        kind === 'parley'
+          ? 'Client measured: the real web client served by the team server (sign-in, pre-join with camera and microphone on, "Join now"); each run in a fresh browser context.'
+          : 'Client measured: the walking-skeleton web client (name/room form and dev join) — the real pre-join screen was not in the built client when this ran; re-run once it is.',
+        `Token route: ${session.mode === 'authenticated' ? 'authenticated POST /api/v1/rooms/:room/join' : 'POST /api/v1/dev/join (the authenticated route did not exist yet)'}. ${failures} of ${runs} joins failed.`,
+        'Breakdown boundaries come from an init script in the page: the join fetch resolving, the first message on LiveKit\'s /rtc WebSocket (the join response), connectionState "connected" of the peer connection the video arrived on, and the first VideoFrame from a MediaStreamTrackProcessor on a clone of the remote track.',
+      ],
+      charts: [],
+    };
+    const charts = {
+      'join-time.svg': stripChart({
+        title: 'Join time: every run',
+        unit: 'ms',
+        series: [
+          { name: 'floor: direct P2P', values: floor },
+          { name: 'Parley: click to first frame', values: col('total') },
+        ],
+        references: [{ value: fl * 1.5, label: 'target: 1.5x floor' }],
+      }),
+      'join-time-breakdown.svg': barChart({
+        title: 'Join time breakdown (median of runs)',
+        unit: 'ms',
+        categories: ['token request', 'signal connection', 'ICE/DTLS', 'first frame', 'total'],
+        groups: [{ name: 'Parley join (median per phase)', values: [median(col('token')), median(col('signal')), median(col('iceDtls')), median(col('firstFrame')), value] }],
+        references: [{ value: fl, label: 'floor (P2P)' }],
+      }),
+    };
+    writeResult(result, o.out, charts);
+    return result;
+  } finally {
+    await browser.close().catch(() => undefined);
+    await harness.close();
+    await stack.close();
+    web.remove();
+  }
+}
+
+if (isMain(import.meta.url)) {
+  runMain(async (o) => printResult(await runJoinTimeBench(o)));
+}

@@ -1,0 +1,60 @@
+// Runs the real team server (with its embedded livekit-server) in its own process, so a benchmark's
+// load generator, browser driver and publishers never share an event loop with the server they
+// measure, and the server's CPU can be read on its own. Prints one `BENCH_STACK <json>` line when
+// ready; stops on SIGTERM/SIGINT or when its stdin closes (the parent died).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// @ts-expect-error plain ESM script without types
+import { obtainLivekitServer } from '../../scripts/obtain-livekit-server.mjs';
+import type { startTeamServer as StartTeamServer } from '../../server/index';
+
+// BENCH_SERVER_MODULE benchmarks another checkout of the team server (e.g. the last release) with
+// the same bench code; by default the one in this tree.
+const serverModule = process.env.BENCH_SERVER_MODULE ?? '../../server/index';
+const { startTeamServer } = (await import(serverModule)) as { startTeamServer: typeof StartTeamServer };
+
+const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+const binary = (await obtainLivekitServer({ quiet: true })) as string;
+const server = await startTeamServer({
+  dataDir,
+  host: '127.0.0.1',
+  port: 0,
+  livekitBinary: binary,
+  logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  // The dev route is the fallback while the authenticated join route does not exist yet; benches
+  // prefer the real route whenever the server hands out a setup code.
+  devJoin: true,
+  // The per-client-IP limit (default 1200/min) would cap a one-IP load generator at 20 req/s: the
+  // bench measures what the server can do for many clients, so it lifts the limit (the option is
+  // passed through an untyped spread so the bench also runs against a server without it).
+  ...({ rateLimitPerMinute: Number(process.env.BENCH_RATE_LIMIT_PER_MINUTE ?? 1_000_000) } as object),
+  // A web client built for this bench run (see buildWebClient), else the default out/renderer.
+  ...(process.env.BENCH_WEB_CLIENT_DIR ? { webClientDir: process.env.BENCH_WEB_CLIENT_DIR } : {}),
+});
+const extra = server as unknown as { setupCode?: string };
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await server.close().catch(() => undefined);
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+process.stdin.on('end', () => void stop());
+process.stdin.resume();
+
+console.log(
+  `BENCH_STACK ${JSON.stringify({
+    url: server.url,
+    livekitUrl: server.livekitUrl,
+    apiKey: server.livekit.apiKey,
+    apiSecret: server.livekit.apiSecret,
+    setupCode: extra.setupCode ?? null,
+    sfuPid: server.sfu?.pid ?? null,
+    livekitBinary: binary,
+  })}`,
+);
