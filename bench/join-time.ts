@@ -36,21 +36,12 @@ declare global {
   }
 }
 
-/** Which web client is served: the real one (sign-in, pre-join) or the walking skeleton's form. */
-export type ClientKind = 'parley' | 'skeleton';
-
 /** Opens the web client on `room`, signs in if asked, and waits until "Join now" can be clicked. */
-export async function openToJoin(page: Page, serverUrl: string, room: string): Promise<ClientKind> {
+export async function openToJoin(page: Page, serverUrl: string, room: string): Promise<void> {
   await page.goto(`${serverUrl}/#/room/${room}`);
-  const skeleton = page.locator('input[name="room"]');
   const username = page.locator('#username');
   const joinNow = page.getByRole('button', { name: /^Join now$/ });
-  await Promise.race([skeleton.waitFor({ timeout: 30_000 }), username.waitFor({ timeout: 30_000 }), joinNow.waitFor({ timeout: 30_000 })]);
-  if (await skeleton.isVisible()) {
-    await page.fill('input[name="name"]', 'Joiner');
-    await page.fill('input[name="room"]', room);
-    return 'skeleton';
-  }
+  await Promise.race([username.waitFor({ timeout: 30_000 }), joinNow.waitFor({ timeout: 30_000 })]);
   if (await username.isVisible()) {
     await username.fill(BENCH_USER.username);
     await page.fill('#password', BENCH_USER.password);
@@ -63,18 +54,17 @@ export async function openToJoin(page: Page, serverUrl: string, room: string): P
     const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Join now');
     return !!b && !(b as HTMLButtonElement).disabled && (!v || v.readyState >= 2);
   }, undefined, { timeout: 30_000 });
-  return 'parley';
 }
 
-async function parleyJoin(browser: BenchBrowser, stack: BenchStack, timeoutMs: number): Promise<{ b: Breakdown; kind: ClientKind }> {
+async function parleyJoin(browser: BenchBrowser, stack: BenchStack, timeoutMs: number): Promise<Breakdown> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, initScript: joinProbeScript });
   try {
-    const kind = await openToJoin(page, stack.url, ROOM);
+    await openToJoin(page, stack.url, ROOM);
     await sleep(300); // let the screen settle so the click does not race its last render
     await page.evaluate(() => {
       window.__joinProbe.armed = true;
     });
-    await page.getByRole('button', { name: kind === 'skeleton' ? /^Join$/ : /^Join now$/ }).click();
+    await page.getByRole('button', { name: /^Join now$/ }).click();
     await page.waitForFunction(() => window.__joinProbe.firstFrame !== undefined, undefined, { timeout: timeoutMs });
     const p = await page.evaluate(() => window.__joinProbe);
     const click = p.click!;
@@ -83,14 +73,11 @@ async function parleyJoin(browser: BenchBrowser, stack: BenchStack, timeoutMs: n
     const connected = p.videoPc !== undefined ? (p.pcConnected[p.videoPc] ?? signalEnd) : signalEnd;
     const frame = p.firstFrame!;
     return {
-      kind,
-      b: {
-        total: frame - click,
-        token: tokenEnd - click,
-        signal: signalEnd - tokenEnd,
-        iceDtls: connected - signalEnd,
-        firstFrame: frame - connected,
-      },
+      total: frame - click,
+      token: tokenEnd - click,
+      signal: signalEnd - tokenEnd,
+      iceDtls: connected - signalEnd,
+      firstFrame: frame - connected,
     };
   } finally {
     await page.context().close();
@@ -142,9 +129,8 @@ export async function runJoinTimeBench(o: BenchOptions): Promise<FigureResult> {
 
     // One warm-up of each (JIT, first getUserMedia, the SFU's first room): not counted.
     await p2pFloor(sender, receiver, 'warmup');
-    let kind: ClientKind = 'parley';
     try {
-      kind = (await parleyJoin(browser, stack, 30_000)).kind;
+      await parleyJoin(browser, stack, 30_000);
     } catch (err) {
       log(`warm-up join failed (${(err as Error).message.split('\n')[0]}); continuing`);
     }
@@ -155,10 +141,9 @@ export async function runJoinTimeBench(o: BenchOptions): Promise<FigureResult> {
     for (let i = 0; i < runs; i++) {
       floor.push(await p2pFloor(sender, receiver, `floor-${i}`));
       try {
-        const r = await parleyJoin(browser, stack, 30_000);
-        kind = r.kind;
-        joins.push(r.b);
-        log(`run ${i + 1}/${runs}: join ${r.b.total.toFixed(0)} ms (token ${r.b.token.toFixed(0)}, signal ${r.b.signal.toFixed(0)}, ICE/DTLS ${r.b.iceDtls.toFixed(0)}, first frame ${r.b.firstFrame.toFixed(0)}); floor ${floor.at(-1)!.toFixed(0)} ms`);
+        const b = await parleyJoin(browser, stack, 30_000);
+        joins.push(b);
+        log(`run ${i + 1}/${runs}: join ${b.total.toFixed(0)} ms (token ${b.token.toFixed(0)}, signal ${b.signal.toFixed(0)}, ICE/DTLS ${b.iceDtls.toFixed(0)}, first frame ${b.firstFrame.toFixed(0)}); floor ${floor.at(-1)!.toFixed(0)} ms`);
       } catch (err) {
         failures++;
         log(`run ${i + 1}/${runs}: join failed: ${(err as Error).message.split('\n')[0]}`);
@@ -191,10 +176,8 @@ export async function runJoinTimeBench(o: BenchOptions): Promise<FigureResult> {
       ],
       tables: [],
       notes: [
-        kind === 'parley'
-          ? 'Client measured: the real web client served by the team server (sign-in, pre-join with camera and microphone on, "Join now"); each run in a fresh browser context.'
-          : 'Client measured: the walking-skeleton web client (name/room form and dev join) — the real pre-join screen was not in the built client when this ran; re-run once it is.',
-        `Token route: ${session.mode === 'authenticated' ? 'authenticated POST /api/v1/rooms/:room/join' : 'POST /api/v1/dev/join (the authenticated route did not exist yet)'}. ${failures} of ${runs} joins failed.`,
+        'Client measured: the real web client served by the team server (sign-in, pre-join with camera and microphone on, "Join now"); each run in a fresh browser context.',
+        `Token route: authenticated POST /api/v1/rooms/:room/join. ${failures} of ${runs} joins failed.`,
         'Breakdown boundaries come from an init script in the page: the join fetch resolving, the first message on LiveKit\'s /rtc WebSocket (the join response), connectionState "connected" of the peer connection the video arrived on, and the first VideoFrame from a MediaStreamTrackProcessor on a clone of the remote track.',
       ],
       charts: [],

@@ -154,11 +154,10 @@ export async function runRendererBench(o: BenchOptions): Promise<FigureResult> {
     const heapAfterGc: number[] = [];
     const longTaskMax: number[] = [];
     const longTaskCount: number[] = [];
-    let kind = 'parley';
     let gridFailure: string | undefined;
     try {
-      kind = await openToJoin(page, stack.url, room);
-      await page.getByRole('button', { name: kind === 'skeleton' ? /^Join$/ : /^Join now$/ }).click();
+      await openToJoin(page, stack.url, room);
+      await page.getByRole('button', { name: /^Join now$/ }).click();
       await page.waitForFunction((n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 2).length >= n, sizes.heap - 1, { timeout: 60_000 });
       await sleep(settleMs);
       for (let i = 0; i < windows; i++) {
@@ -235,7 +234,7 @@ export async function runRendererBench(o: BenchOptions): Promise<FigureResult> {
         },
       ],
       notes: [
-        `Client: ${kind === 'parley' ? 'the real web client' : 'the walking-skeleton web client (the real one was not built yet)'}, built from this tree with Vite for the run and served by the team server. Non-code assets (fonts, images, wasm): ${otherKb.toFixed(0)} kB uncompressed, not in the bundle figure.`,
+        `Client: the real web client, built from this tree with Vite for the run and served by the team server. Non-code assets (fonts, images, wasm): ${otherKb.toFixed(0)} kB uncompressed, not in the bundle figure.`,
         'Time to interactive: fresh browser context per run (cold HTTP cache, loopback), from navigation start to the first enabled control of the first screen, pushed past any long task starting before 500 ms of quiet.',
         ...(gridFailure ? [`The ${sizes.grid}-tile grid could not be measured: ${gridFailure}.`] : []),
         `Heap: Chrome DevTools Protocol JSHeapUsedSize of the page (the figure) and usedSize after a forced GC, sampled ${windows} times ${windowMs / 1000} s apart after ${settleMs / 1000} s in the meeting.`,

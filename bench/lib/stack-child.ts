@@ -22,17 +22,20 @@ const server = await startTeamServer({
   port: 0,
   livekitBinary: binary,
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',
-  // The dev route is the fallback while the authenticated join route does not exist yet; benches
-  // prefer the real route whenever the server hands out a setup code.
-  devJoin: true,
   // The per-client-IP limit (default 1200/min) would cap a one-IP load generator at 20 req/s: the
-  // bench measures what the server can do for many clients, so it lifts the limit (the option is
-  // passed through an untyped spread so the bench also runs against a server without it).
-  ...({ rateLimitPerMinute: Number(process.env.BENCH_RATE_LIMIT_PER_MINUTE ?? 1_000_000) } as object),
+  // bench measures what the server can do for many clients, so it lifts the limit.
+  rateLimitPerMinute: Number(process.env.BENCH_RATE_LIMIT_PER_MINUTE ?? 1_000_000),
   // A web client built for this bench run (see buildWebClient), else the default out/renderer.
   ...(process.env.BENCH_WEB_CLIENT_DIR ? { webClientDir: process.env.BENCH_WEB_CLIENT_DIR } : {}),
 });
-const extra = server as unknown as { setupCode?: string };
+// A fresh data directory always has no users, so the server hands out the one-time setup code the
+// bench signs in with.
+const setupCode = server.setupCode;
+if (!setupCode) {
+  await server.close().catch(() => undefined);
+  rmSync(dataDir, { recursive: true, force: true });
+  throw new Error('team server started without a setup code');
+}
 
 let stopping = false;
 async function stop(): Promise<void> {
@@ -53,7 +56,7 @@ console.log(
     livekitUrl: server.livekitUrl,
     apiKey: server.livekit.apiKey,
     apiSecret: server.livekit.apiSecret,
-    setupCode: extra.setupCode ?? null,
+    setupCode,
     sfuPid: server.sfu?.pid ?? null,
     livekitBinary: binary,
   })}`,

@@ -1,6 +1,5 @@
 // Starts the real stack (team server + livekit-server) in a child process and signs a bench user in
-// through the real API. Until the team server's authenticated join route exists, the dev join route
-// is the fallback, and the result says which one was measured.
+// through the real API (setup code, sign-in, rooms, POST /api/v1/rooms/:room/join).
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,7 +11,7 @@ export interface BenchStack {
   livekitUrl: string;
   apiKey: string;
   apiSecret: string;
-  setupCode: string | null;
+  setupCode: string;
   serverPid: number;
   sfuPid: number | null;
   livekitBinary: string;
@@ -72,11 +71,10 @@ export interface JoinGrant {
   identity: string;
 }
 
-/** How tokens are obtained: the real signed-in route, or the walking-skeleton dev route. */
+/** A signed-in bench user; tokens come from the authenticated join route. */
 export interface BenchSession {
-  mode: 'authenticated' | 'dev-join';
-  /** Session bearer token for the API (authenticated mode only). */
-  sessionToken?: string;
+  /** Session bearer token for the API. */
+  sessionToken: string;
   api: ApiClient;
   /** Mints a LiveKit join grant for `room` through the team server. */
   join(room: string, name: string): Promise<JoinGrant>;
@@ -87,63 +85,39 @@ export interface BenchSession {
 
 export const BENCH_USER = { username: 'bench', password: 'bench-password-1', displayName: 'Bench' };
 
-/** Signs in with the setup code when the server has the real API; falls back to dev join. */
+/** Finishes setup with the stack's one-time code, which signs the bench user in as the admin. */
 export async function benchSession(stack: BenchStack): Promise<BenchSession> {
   const api = createApiClient({ baseUrl: stack.url });
-  if (stack.setupCode) {
-    await api.setup({ code: stack.setupCode, ...BENCH_USER });
-    const sessionToken = api.token!;
-    const rooms = new Set<string>();
-    let device = 0;
-    const ensureRoom = async (room: string) => {
-      if (rooms.has(room)) return;
-      try {
-        await api.createRoom({ name: room, title: `Bench ${room}` });
-      } catch (err) {
-        if ((err as { code?: string }).code !== 'ROOM_EXISTS') throw err;
-      }
-      rooms.add(room);
-    };
-    return {
-      mode: 'authenticated',
-      sessionToken,
-      api,
-      ensureRoom,
-      async join(room) {
-        await ensureRoom(room);
-        // One user, many devices: each bench participant gets its own identity (u:<user>:<device>).
-        const r = await api.joinRoom(room, { device: `bench${String(device++).padStart(4, '0')}` });
-        return { url: r.url, token: r.token, identity: r.identity };
-      },
-      joinRequest(room) {
-        return {
-          path: `/api/v1/rooms/${encodeURIComponent(room)}/join`,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionToken}` },
-          body: '{}',
-        };
-      },
-    };
-  }
+  await api.setup({ code: stack.setupCode, ...BENCH_USER });
+  const sessionToken = api.token;
+  if (!sessionToken) throw new Error('setup returned no session token');
+  const rooms = new Set<string>();
+  let device = 0;
+  const ensureRoom = async (room: string) => {
+    if (rooms.has(room)) return;
+    try {
+      await api.createRoom({ name: room, title: `Bench ${room}` });
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ROOM_EXISTS') throw err;
+    }
+    rooms.add(room);
+  };
   return {
-    mode: 'dev-join',
+    sessionToken,
     api,
-    ensureRoom: async () => undefined,
-    async join(room, name) {
-      const res = await fetch(`${stack.url}/api/v1/dev/join`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ room, name }),
-      });
-      if (!res.ok) throw new Error(`dev join failed: ${res.status} ${await res.text()}`);
-      return (await res.json()) as JoinGrant;
+    ensureRoom,
+    async join(room) {
+      await ensureRoom(room);
+      // One user, many devices: each bench participant gets its own identity (u:<user>:<device>).
+      const r = await api.joinRoom(room, { device: `bench${String(device++).padStart(4, '0')}` });
+      return { url: r.url, token: r.token, identity: r.identity };
     },
     joinRequest(room) {
       return {
-        path: '/api/v1/dev/join',
+        path: `/api/v1/rooms/${encodeURIComponent(room)}/join`,
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ room, name: 'Bench' }),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${sessionToken}` },
+        body: '{}',
       };
     },
   };

@@ -1,3 +1,5 @@
+// First: fire GET /api/v1/server before anything else is evaluated (see lib/early.ts).
+import './lib/early';
 import { mount } from 'svelte';
 import './styles/tokens.css';
 import './styles/base.css';

@@ -1,6 +1,5 @@
 // Every failure a person can hit, turned into what happened and what to do about it. The wording
 // is the product: say which device or which room, and the next step.
-import { MediaDeviceFailure } from 'livekit-client';
 import type { ApiError } from '../../../server/api/client';
 import type { EndReason } from './livekit/types';
 
@@ -35,11 +34,25 @@ function isApiError(err: unknown): err is ApiError {
   return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'ApiError' && 'code' in err && 'status' in err;
 }
 
+type DeviceFailure = 'PermissionDenied' | 'DeviceInUse' | 'NotFound' | 'Other';
+
+/**
+ * livekit-client's MediaDeviceFailure.getFailure, by the same error names, kept here so this module
+ * (also used by the first screen) does not pull livekit-client into the initial chunk.
+ */
+export function deviceFailure(err: unknown): DeviceFailure {
+  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
+  if (name === 'NotFoundError' || name === 'DevicesNotFoundError') return 'NotFound';
+  if (name === 'NotAllowedError' || name === 'PermissionDeniedError') return 'PermissionDenied';
+  if (name === 'NotReadableError' || name === 'TrackStartError') return 'DeviceInUse';
+  return 'Other';
+}
+
 export function mediaProblem(err: unknown, device: MediaDevice): Problem {
-  const failure = MediaDeviceFailure.getFailure(err);
+  const failure = deviceFailure(err);
   const noun = device === 'camera' ? 'camera' : device === 'microphone' ? 'microphone' : 'screen';
   switch (failure) {
-    case MediaDeviceFailure.PermissionDenied:
+    case 'PermissionDenied':
       return device === 'screen'
         ? { kind: 'permission-denied', title: 'Screen sharing was blocked', message: 'Allow screen recording for Parley (on macOS: System Settings → Privacy & Security → Screen Recording), then try again.' }
         : {
@@ -47,9 +60,9 @@ export function mediaProblem(err: unknown, device: MediaDevice): Problem {
             title: `Parley can't use your ${noun}`,
             message: `Access to the ${noun} was denied. Allow it in your browser's site settings (the icon left of the address bar) or your system's privacy settings, then try again.`,
           };
-    case MediaDeviceFailure.DeviceInUse:
+    case 'DeviceInUse':
       return { kind: 'device-in-use', title: `Your ${noun} is busy`, message: `Another app is using the ${noun}. Close it (or pick another ${noun}), then try again.` };
-    case MediaDeviceFailure.NotFound:
+    case 'NotFound':
       return { kind: 'device-missing', title: `No ${noun} found`, message: `Connect a ${noun} or choose another one. You can still join with it off.` };
     default:
       return { kind: 'unknown', title: `The ${noun} didn't start`, message: err instanceof Error ? err.message : String(err) };

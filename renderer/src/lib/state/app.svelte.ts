@@ -1,15 +1,29 @@
 // Where the app is (connect -> sign in -> home -> pre-join -> meeting -> ended) and the session.
+// The meeting half (livekit-client, media, pre-join and meeting UI) is a separate chunk loaded with
+// import() by loadCall(); only types come from it statically, so the first screen stays light.
 import { getContext, setContext } from 'svelte';
 import type { Room } from 'livekit-client';
 import { apiClient, deviceTag, EventBus, hostPort, type ApiClient, type ServerInfo, type User } from '../api';
+import type { CallModule } from '../call';
 import { desktop, notify, reportCallState } from '../desktop';
-import { connectRoom, roomSource, type ConnectedRoom, type JoinCredentials } from '../livekit/meeting-source';
-import { createE2eeSetup, type E2eeSetup } from '../media';
-import { exposeTestHooks } from '../livekit/test-hooks';
+import { servedByTeamServer, takeEarlyServerInfo } from '../early';
+import type { ConnectedRoom, JoinCredentials } from '../livekit/meeting-source';
+import type { E2eeSetup } from '../media';
 import { apiProblem, connectProblem, endProblem, type Problem } from '../problems';
 import { KEYS, load, remove, save, SessionSchema } from '../storage';
-import { MeetingState, type MeetingInfo } from './meeting.svelte';
-import { PreJoinState } from './prejoin.svelte';
+import type { MeetingInfo, MeetingState } from './meeting.svelte';
+import type { PreJoinState } from './prejoin.svelte';
+
+let callChunk: Promise<CallModule> | null = null;
+
+/** Loads the meeting chunk once; a failed load (offline) is retried on the next call. */
+export function loadCall(): Promise<CallModule> {
+  callChunk ??= import('../call').catch((err: unknown) => {
+    callChunk = null;
+    throw err;
+  });
+  return callChunk;
+}
 
 export type JoinTarget = { kind: 'member'; room: string; title: string } | { kind: 'guest'; code: string };
 
@@ -23,11 +37,6 @@ export type Screen =
   | { name: 'waiting'; target: JoinTarget; roomTitle: string }
   | { name: 'meeting'; target: JoinTarget; meeting: MeetingState }
   | { name: 'ended'; target: JoinTarget; problem: Problem | null };
-
-/** The web client is served by the team server itself; the desktop app loads from parley://. */
-function servedByTeamServer(): boolean {
-  return typeof location !== 'undefined' && (location.protocol === 'http:' || location.protocol === 'https:');
-}
 
 export function parseHash(hash: string): { guestCode: string } | { room: string } | null {
   const guest = /^#\/guest\/([A-Za-z0-9._~-]{6,512})$/.exec(hash);
@@ -59,6 +68,8 @@ export class AppState {
   prejoin = $state.raw<PreJoinState | null>(null);
   /** Set when the room is encrypted with a passphrase and pre-join must ask for it. */
   needsPassphrase = $state(false);
+  /** The meeting chunk, once loaded: App.svelte renders its PreJoin and Meeting components. */
+  call = $state.raw<CallModule | null>(null);
 
   api: ApiClient | null = null;
   bus: EventBus | null = null;
@@ -67,6 +78,8 @@ export class AppState {
   #waitAbort: AbortController | null = null;
   /** Where to go after sign-in when a link or deep link asked for a room. */
   #pendingRoom: string | null = null;
+  /** Bumped on every navigation so a slow chunk load cannot override a later choice. */
+  #nav = 0;
 
   async init(): Promise<void> {
     const route = typeof location !== 'undefined' ? parseHash(location.hash) : null;
@@ -88,12 +101,13 @@ export class AppState {
     this.problem = null;
     try {
       const api = apiClient(serverUrl, token);
-      const info = await api.server();
+      // The first connect reuses the request early.ts started before the app mounted.
+      const info = await (takeEarlyServerInfo(serverUrl) ?? api.server());
       this.api = api;
       this.server = info;
       this.serverUrl = serverUrl;
       if (guestCode) {
-        this.#toPrejoin({ kind: 'guest', code: guestCode });
+        await this.#toPrejoin({ kind: 'guest', code: guestCode });
       } else if (!info.setupDone) {
         this.screen = { name: 'setup' };
       } else if (token) {
@@ -147,8 +161,8 @@ export class AppState {
     this.bus.start(() => void this.signOut());
     const room = this.#pendingRoom;
     this.#pendingRoom = null;
-    if (room) this.#toPrejoin({ kind: 'member', room, title: room });
-    else this.screen = { name: 'home' };
+    if (room) void this.#toPrejoin({ kind: 'member', room, title: room });
+    else this.#go({ name: 'home' });
   }
 
   async signOut(): Promise<void> {
@@ -157,7 +171,7 @@ export class AppState {
     await this.api?.logout().catch(() => undefined);
     this.user = null;
     if (this.serverUrl) save(KEYS.session, { serverUrl: this.serverUrl, token: null });
-    this.screen = { name: 'signin' };
+    this.#go({ name: 'signin' });
   }
 
   /** Desktop only: pick another team server. */
@@ -165,11 +179,11 @@ export class AppState {
     this.bus?.stop();
     remove(KEYS.session);
     this.user = null;
-    this.screen = { name: 'connect' };
+    this.#go({ name: 'connect' });
   }
 
   openRoom(room: string, title: string): void {
-    this.#toPrejoin({ kind: 'member', room, title });
+    void this.#toPrejoin({ kind: 'member', room, title });
   }
 
   /** From a desktop deep link or notification. */
@@ -184,12 +198,32 @@ export class AppState {
       this.#pendingRoom = room;
       return;
     }
-    this.#toPrejoin({ kind: 'member', room, title: room });
+    void this.#toPrejoin({ kind: 'member', room, title: room });
   }
 
-  #toPrejoin(target: JoinTarget): void {
+  #go(screen: Screen): void {
+    this.#nav++;
+    this.screen = screen;
+  }
+
+  async #loadCall(): Promise<CallModule> {
+    const call = this.call ?? (await loadCall());
+    this.call = call;
+    return call;
+  }
+
+  async #toPrejoin(target: JoinTarget): Promise<void> {
     this.problem = null;
-    if (!this.prejoin) this.prejoin = new PreJoinState(this.user?.displayName ?? '');
+    const nav = ++this.#nav;
+    let call: CallModule;
+    try {
+      call = await this.#loadCall();
+    } catch (err) {
+      if (nav === this.#nav) this.problem = { kind: 'server-unreachable', title: "Can't load the meeting", message: `Check your network, then try again. (${err instanceof Error ? err.message : String(err)})` };
+      return;
+    }
+    if (nav !== this.#nav) return; // Someone went elsewhere while it loaded.
+    if (!this.prejoin) this.prejoin = new call.PreJoinState(this.user?.displayName ?? '');
     this.screen = { name: 'prejoin', target };
   }
 
@@ -198,7 +232,7 @@ export class AppState {
     this.prejoin?.stop();
     this.prejoin = null;
     this.problem = null;
-    this.screen = this.user ? { name: 'home' } : { name: 'signin' };
+    this.#go(this.user ? { name: 'home' } : { name: 'signin' });
   }
 
   async join(target: JoinTarget): Promise<void> {
@@ -275,7 +309,7 @@ export class AppState {
       throw new JoinConnectError({ kind: 'unknown', title: 'This meeting is end-to-end encrypted', message: 'Enter the passphrase you got from the host, then join again.' });
     }
     try {
-      return await createE2eeSetup(creds.e2ee, secret);
+      return await (await this.#loadCall()).createE2eeSetup(creds.e2ee, secret);
     } catch (err) {
       throw new JoinConnectError({ kind: 'unknown', title: "Can't encrypt this call", message: err instanceof Error ? err.message : String(err) });
     }
@@ -284,6 +318,7 @@ export class AppState {
   async #enterMeeting(target: JoinTarget, creds: JoinCredentials & E2eeCreds, info: MeetingInfo, isHost: boolean): Promise<void> {
     const prejoin = this.prejoin;
     if (!prejoin) return;
+    const { connectRoom, roomSource, MeetingState, exposeTestHooks } = await this.#loadCall();
     const e2ee = await this.#e2eeFor(creds);
     // A quick click on Join must not leave a half-started camera running outside the call.
     await prejoin.settled();
@@ -352,7 +387,7 @@ export class AppState {
   }
 
   rejoin(target: JoinTarget): void {
-    this.#toPrejoin(target);
+    void this.#toPrejoin(target);
   }
 }
 

@@ -1,0 +1,37 @@
+// Starts GET /api/v1/server the moment the first script runs, so the round trip overlaps with
+// mounting the app instead of following it. The CSP forbids inline scripts, so this is the first
+// module main.ts imports; AppState.connect() takes the answer if it asked for the same server.
+import { apiClient, type ServerInfo } from './api';
+import { KEYS, load, SessionSchema } from './storage';
+
+/** The web client is served by the team server itself; the desktop app loads from parley://. */
+export function servedByTeamServer(): boolean {
+  return typeof location !== 'undefined' && (location.protocol === 'http:' || location.protocol === 'https:');
+}
+
+/** The server the app will talk to first: this origin in a browser, the remembered one on desktop. */
+export function initialServerUrl(): string | null {
+  if (servedByTeamServer()) return location.origin;
+  return load(KEYS.session, SessionSchema, { serverUrl: '', token: null }).serverUrl || null;
+}
+
+let early: { url: string; info: Promise<ServerInfo> } | null = null;
+
+export function startEarlyServerInfo(): void {
+  const url = initialServerUrl()?.replace(/\/+$/, '');
+  if (!url) return;
+  const info = apiClient(url, null).server();
+  // Nobody may take it (another server chosen): an unhandled rejection would be noise.
+  info.catch(() => undefined);
+  early = { url, info };
+}
+
+/** The in-flight answer for `url`, once; later calls (reconnects) fetch afresh. */
+export function takeEarlyServerInfo(url: string): Promise<ServerInfo> | null {
+  if (!early || early.url !== url) return null;
+  const { info } = early;
+  early = null;
+  return info;
+}
+
+startEarlyServerInfo();
