@@ -96,6 +96,11 @@ export interface ParleyOptions {
   loadUpdater(): Promise<UpdaterLike | null>;
   loadServer(): Promise<TeamServerModule>;
   networkInterfaces(): NodeJS.Dict<NetworkInterfaceInfo[]>;
+  /**
+   * A team server to offer when none is saved yet (`npm start` passes the one it just started), so a
+   * first launch goes straight to sign-in instead of asking for a URL.
+   */
+  initialServerUrl?: string;
   /** Timings, overridable by tests. */
   timings?: { pickerRefreshMs?: number; shareWindowPollMs?: number; networkPollMs?: number };
 }
@@ -175,6 +180,11 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
 
   const userData = app.getPath('userData');
   const settings = createSettingsStore(join(userData, 'settings.json'), log.child({ module: 'settings' }));
+  if (options.initialServerUrl && settings.get().teamServers.length === 0) {
+    await settings
+      .update({ teamServers: [{ id: 'initial', name: 'This computer', url: options.initialServerUrl }] })
+      .catch((error: unknown) => log.warn('settings.initial_server_rejected', { error }));
+  }
   const registry = createWindowRegistry();
   send = createEventSender(registry, log.child({ module: 'ipc' }));
   const createWindow = createWindowFactory({ BrowserWindow: electron.BrowserWindow, preloadPath: options.preloadPath, registry });

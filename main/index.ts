@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       loadUpdater,
       loadServer: async () => (await import(pathToFileURL(serverEntry()).href)) as TeamServerModule,
       networkInterfaces,
+      ...(process.env.PARLEY_SERVER_URL ? { initialServerUrl: process.env.PARLEY_SERVER_URL } : {}),
     },
   );
   if (!runtime) return;

@@ -10,27 +10,16 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { build as esbuild } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build as viteBuild } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildContentSecurityPolicy } from '../../main/csp';
 import type { ParleyOptions } from '../../main/app';
+import { launchBrowser } from '../support/browser';
 import { bootParley, MACOS_14, WINDOWS, type Booted } from '../support/electron-fake/boot';
 import { createFakeElectron, type FakeBrowserWindow, type FakeElectron } from '../support/electron-fake';
 
 const ROOT = join(import.meta.dirname, '../..');
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-];
 
 let browser: Browser;
 let server: Server;
@@ -100,7 +89,7 @@ beforeAll(async () => {
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('no address');
   origin = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  browser = (await launchBrowser()).browser;
 });
 
 afterEach(async () => {

@@ -57,6 +57,19 @@ describe('settings store', () => {
     expect(changed[0]?.payload).toMatchObject({ notifications: { enabled: false } });
     expect(JSON.parse(readFileSync(join(booted.fake.app.userData, 'settings.json'), 'utf8'))).toMatchObject({ notifications: { enabled: false } });
   });
+
+  it('offers the server `npm start` launched on a first run, and never overrides saved servers', async () => {
+    const first = await bootParley({ initialServerUrl: 'http://127.0.0.1:8080' });
+    expect(first.runtime.settings.get().teamServers).toEqual([{ id: 'initial', name: 'This computer', url: 'http://127.0.0.1:8080' }]);
+
+    const fake = createFakeElectron();
+    writeFileSync(join(fake.app.userData, 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, teamServers: [{ id: 'acme', name: 'Acme', url: 'https://meet.acme.test' }] }));
+    const later = await bootParley({ fake, initialServerUrl: 'http://127.0.0.1:8080' });
+    expect(later.runtime.settings.get().teamServers.map((server) => server.id)).toEqual(['acme']);
+
+    const garbage = await bootParley({ initialServerUrl: 'javascript:alert(1)' });
+    expect(garbage.runtime.settings.get().teamServers).toEqual([]);
+  });
 });
 
 describe('window state', () => {
