@@ -32,6 +32,11 @@ export function notify(request: NotificationRequest, title: string, body: string
   }
 }
 
+/** True in a browser that could still show the permission prompt (not asked yet). */
+export function webNotificationsAskable(): boolean {
+  return !desktop && typeof Notification !== 'undefined' && Notification.permission === 'default';
+}
+
 /** Asks once, from a click (browsers ignore it otherwise). */
 export async function requestWebNotifications(): Promise<void> {
   if (desktop || typeof Notification === 'undefined' || Notification.permission !== 'default') return;

@@ -4,6 +4,7 @@ import { vi } from 'vitest';
 import type { LobbyEntry } from '../../../server/api/contract';
 import type { DeviceKind, DeviceOption } from '../../../renderer/src/lib/livekit/devices';
 import type { MeetingSource } from '../../../renderer/src/lib/livekit/meeting-source';
+import type { DecryptionProblem } from '../../../renderer/src/lib/media';
 import { EMPTY_SAMPLE, type StatsSample } from '../../../renderer/src/lib/livekit/stats';
 import { writable } from '../../../renderer/src/lib/livekit/subscribable';
 import type { ChatMessage, ConnectionStatus, ParticipantSnapshot, Reaction } from '../../../renderer/src/lib/livekit/types';
@@ -39,6 +40,7 @@ export function fakeSource(initial: ParticipantSnapshot[]) {
   const encrypted = writable(false);
   const chatHandlers = new Set<(m: ChatMessage) => void>();
   const reactionHandlers = new Set<(r: Reaction) => void>();
+  const decryptionHandlers = new Set<(p: DecryptionProblem) => void>();
   const devices: Record<DeviceKind, ReturnType<typeof writable<DeviceOption[]>>> = {
     audioinput: writable([{ deviceId: 'default', label: 'Built-in microphone' }]),
     videoinput: writable([{ deviceId: 'cam1', label: 'FaceTime camera' }]),
@@ -58,7 +60,7 @@ export function fakeSource(initial: ParticipantSnapshot[]) {
     activeDevice: () => writable<string | undefined>(undefined),
     onChat: (h: (m: ChatMessage) => void) => (chatHandlers.add(h), () => chatHandlers.delete(h)),
     onReaction: (h: (r: Reaction) => void) => (reactionHandlers.add(h), () => reactionHandlers.delete(h)),
-    onDecryptionProblem: () => () => undefined,
+    onDecryptionProblem: (h: (p: DecryptionProblem) => void) => (decryptionHandlers.add(h), () => decryptionHandlers.delete(h)),
     sendChat: vi.fn(async (text: string): Promise<ChatMessage> => ({ id: `m-${text}`, fromIdentity: local().identity, fromName: local().name, text, at: Date.now(), local: true })),
     sendReaction: vi.fn(async (emoji): Promise<Reaction> => ({ id: `r-${emoji}`, fromIdentity: local().identity, fromName: local().name, emoji, at: Date.now() })),
     setHandRaised: vi.fn(async (raised: boolean) => update(local().identity, { handRaisedAt: raised ? Date.now() : null })),
@@ -80,6 +82,7 @@ export function fakeSource(initial: ParticipantSnapshot[]) {
     update,
     chat: (m: ChatMessage) => chatHandlers.forEach((h) => h(m)),
     react: (r: Reaction) => reactionHandlers.forEach((h) => h(r)),
+    decryptionProblem: (p: DecryptionProblem) => decryptionHandlers.forEach((h) => h(p)),
   };
 }
 

@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { TrackStats } from '../../../renderer/src/lib/livekit/stats';
 import { MeetingState } from '../../../renderer/src/lib/state/meeting.svelte';
 import { fakeHost, fakeSource, INFO, person } from './fakes';
 import MeetingHarness from './MeetingHarness.svelte';
@@ -29,14 +30,14 @@ beforeAll(() => {
 });
 afterEach(() => cleanup());
 
-function setup(opts: { host?: boolean } = {}) {
+function setup(opts: { host?: boolean; onsettings?: () => void } = {}) {
   const me = person('me', { isLocal: true, name: 'Me', role: opts.host ? 'host' : 'member', micEnabled: true, cameraEnabled: true });
   const f = fakeSource([me, person('ada', { name: 'Ada', role: 'guest' })]);
   const h = fakeHost();
   const meeting = new MeetingState(f.source, INFO, opts.host ? h.host : null);
   const stop = meeting.start();
   const onleave = vi.fn();
-  const r = render(MeetingHarness, { props: { meeting, onleave } });
+  const r = render(MeetingHarness, { props: { meeting, onleave, ...(opts.onsettings ? { onsettings: opts.onsettings } : {}) } });
   return { ...r, f, h, meeting, onleave, stop };
 }
 
@@ -140,5 +141,40 @@ describe('meeting controls', { timeout: 15_000 }, () => {
     const { onleave } = setup();
     await fireEvent.click(button('Leave meeting'));
     expect(onleave).toHaveBeenCalled();
+  });
+
+  it('the stats panel shows the layer each remote video arrives in', async () => {
+    const { f } = setup();
+    const track: TrackStats = {
+      ...{ bitrateKbps: 850, width: 1280, height: 720, fps: 30, codec: 'VP8', lossPercent: 0, jitterMs: 3, rttMs: 20 },
+      ...{ key: 'ada/TR_v', identity: 'ada', participantName: 'Ada', source: 'camera', kind: 'video', direction: 'in', quality: 'good' },
+      layer: { layer: 'high', width: 1280, height: 720, fps: 30, kbps: 850 },
+    };
+    f.stats.set({ tracks: [track], quality: { ada: 'good' } });
+    await fireEvent.click(button('More options'));
+    await fireEvent.click(button('Show connection stats'));
+    await tick();
+    const row = screen.getByTestId('layer');
+    expect(row.textContent).toContain('High · 1280×720 · 30 fps · 850 kbit/s');
+  });
+
+  it('a participant whose media cannot be decrypted shows why on the tile', async () => {
+    const { f } = setup();
+    f.decryptionProblem({ code: 'E2EE_WRONG_KEY', message: "Can't decrypt Ada's media.", participant: 'ada' });
+    await tick();
+    const tile = document.querySelector('[data-identity="ada"]') as HTMLElement;
+    expect(within(tile).getByRole('alert').textContent).toContain("Can't decrypt Ada's media.");
+  });
+
+  it('the more menu picks the screen-share mode and opens settings when there are any', async () => {
+    const onsettings = vi.fn();
+    const { meeting } = setup({ onsettings });
+    await fireEvent.click(button('More options'));
+    await fireEvent.click(button('Motion and video'));
+    expect(meeting.shareMode).toBe('motion');
+    await tick();
+    expect(button('Motion and video').getAttribute('aria-pressed')).toBe('true');
+    await fireEvent.click(button('Settings'));
+    expect(onsettings).toHaveBeenCalledOnce();
   });
 });

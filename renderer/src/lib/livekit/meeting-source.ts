@@ -1,13 +1,13 @@
 // The seam between LiveKit and Parley's meeting state: everything the meeting view reads from or
 // does to a Room. The real one wraps a connected Room; tests pass a fake.
 import { LocalVideoTrack, Room, RoomEvent, Track, type LocalTrack } from 'livekit-client';
-import { loadBackgroundEffect, saveBackgroundEffect, setBackgroundEffect, watchDecryption, watchEncrypted, type BackgroundEffect, type DecryptionProblem, type E2eeSetup } from '../media';
+import { advertiseCodecSupport, loadBackgroundEffect, saveBackgroundEffect, setBackgroundEffect, watchDecryption, watchEncrypted, type BackgroundEffect, type DecryptionProblem, type E2eeSetup } from '../media';
 import { observeConnection } from './connection';
 import { onChat, onReaction, sendChat, sendReaction } from './data';
 import { Hands } from './hands';
 import { observeActiveDevice, observeDevices, type DeviceKind, type DeviceOption } from './devices';
 import { observeParticipants } from './participants';
-import { audioPublishOptions, cameraPublishOptions, codecSupportAttribute, connectOptions, roomOptions, screenShareOptions } from './room-options';
+import { audioPublishOptions, cameraPublishOptions, connectOptions, roomOptions, screenShareOptions, type ScreenShareMode } from './room-options';
 import { observeStats, type StatsSample } from './stats';
 import type { Subscribable, Unsubscribe } from './subscribable';
 import type { ChatMessage, ConnectionStatus, ParticipantSnapshot, Reaction, ReactionEmoji } from './types';
@@ -25,7 +25,8 @@ export interface MeetingSource {
   setHandRaised(raised: boolean): Promise<void>;
   setMicrophone(enabled: boolean): Promise<void>;
   setCamera(enabled: boolean): Promise<void>;
-  setScreenShare(enabled: boolean): Promise<void>;
+  /** `mode` picks text (sharp, 5 fps) or motion (30 fps) capture and encoding for a new share. */
+  setScreenShare(enabled: boolean, mode?: ScreenShareMode): Promise<void>;
   switchDevice(kind: DeviceKind, deviceId: string): Promise<void>;
   /** Browsers block audio until a click; true when the page needs one. */
   readonly audioBlocked: Subscribable<boolean>;
@@ -98,9 +99,7 @@ export async function connectRoom(creds: JoinCredentials, media: JoinMedia): Pro
   if (media.audioOutputId) void room.switchActiveDevice('audiooutput', media.audioOutputId).catch(() => undefined);
   // The media module's codec advertisement. Needs canUpdateOwnMetadata, which the team server does
   // not grant today; without it sharers fall back to VP8 for everyone, so this is best effort.
-  if (room.localParticipant.permissions?.canUpdateMetadata) {
-    void room.localParticipant.setAttributes(codecSupportAttribute()).catch(() => undefined);
-  }
+  if (room.localParticipant.permissions?.canUpdateMetadata) void advertiseCodecSupport(room);
   for (const track of media.tracks) {
     const video = track.kind === Track.Kind.Video;
     await room.localParticipant.publishTrack(track, {
@@ -135,8 +134,8 @@ export function roomSource({ room, hands }: ConnectedRoom): MeetingSource {
         if (effect.kind !== 'none') await setBackgroundEffect(track, effect);
       }
     },
-    async setScreenShare(enabled) {
-      const opts = screenShareOptions(room);
+    async setScreenShare(enabled, mode = 'text') {
+      const opts = screenShareOptions(room, mode);
       await room.localParticipant.setScreenShareEnabled(enabled, opts.capture, opts.publish);
     },
     async switchDevice(kind, deviceId) {

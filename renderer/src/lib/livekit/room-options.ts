@@ -1,19 +1,17 @@
 // THE one place a Parley Room gets its media configuration: everything is delegated to the media
 // engineer's module (renderer/src/lib/media), which owns simulcast, dynacast, DTX/RED, screen-share
 // encoding, effects and E2EE. This file only adapts it to the Room we create.
-import type { Room, RoomConnectOptions, RoomOptions, ScreenShareCaptureOptions, TrackPublishOptions, VideoCodec } from 'livekit-client';
+import type { Room, RoomConnectOptions, RoomOptions, ScreenShareCaptureOptions, TrackPublishOptions } from 'livekit-client';
 import {
   audioCaptureOptions,
   audioPublishOptions,
   cameraCaptureOptions,
   cameraPublishOptions,
   CODEC_SUPPORT_ATTRIBUTE,
-  codecsFromMimeTypes,
   connectOptions as mediaConnectOptions,
   createRoomOptions,
-  encodeCodecSupport,
-  parseCodecSupport,
   screenShareCaptureOptions,
+  screenShareCodecInput,
   screenSharePublishOptions,
   type E2eeSetup,
 } from '../media';
@@ -28,20 +26,15 @@ export function connectOptions(): RoomConnectOptions {
   return { ...mediaConnectOptions };
 }
 
-/** Video codecs this browser decodes; advertised as an attribute so sharers pick one everyone can. */
-export function localCodecSupport(): Set<VideoCodec> {
-  const caps = typeof RTCRtpReceiver !== 'undefined' ? RTCRtpReceiver.getCapabilities?.('video') : null;
-  return codecsFromMimeTypes(caps?.codecs.map((c) => c.mimeType) ?? ['video/VP8']);
-}
+export type ScreenShareMode = 'text' | 'motion';
 
-export function codecSupportAttribute(): Record<string, string> {
-  return { [CODEC_SUPPORT_ATTRIBUTE]: encodeCodecSupport(localCodecSupport()) };
-}
-
-export function screenShareOptions(room: Room): { capture: ScreenShareCaptureOptions; publish: TrackPublishOptions } {
-  const remotes = [...room.remoteParticipants.values()].map((p) => parseCodecSupport(p.attributes[CODEC_SUPPORT_ATTRIBUTE]));
+/**
+ * `local` is what this browser ENCODES (a decoder-only codec must never be chosen for our own
+ * share); `remotes` is what each participant advertised it decodes.
+ */
+export function screenShareOptions(room: Room, mode: ScreenShareMode = 'text'): { capture: ScreenShareCaptureOptions; publish: TrackPublishOptions } {
   return {
-    capture: screenShareCaptureOptions('text'),
-    publish: screenSharePublishOptions('text', { local: localCodecSupport(), remotes }),
+    capture: screenShareCaptureOptions(mode),
+    publish: screenSharePublishOptions(mode, screenShareCodecInput(room)),
   };
 }

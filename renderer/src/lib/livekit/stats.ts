@@ -1,6 +1,10 @@
 // Samples getStats for every track in the room every couple of seconds: feeds the per-participant
 // quality indicator and the stats panel. Runs only while someone is subscribed.
-import { Track, type Participant, type Room } from 'livekit-client';
+import { Track, type Participant, type RemoteTrackPublication, type Room } from 'livekit-client';
+// From the module's files, not its index: the index also loads the E2EE worker, which the state
+// tests (no DOM worker) must not.
+import type { InboundVideoSample, SubscribedLayer } from '../media/settings';
+import { sampleSubscribedLayer } from '../media/stats';
 import { classifyQuality, worstQuality } from '../quality';
 import { deriveRtp, readRtp, type DerivedRtp, type RawRtp } from './stats-parse';
 import type { Subscribable } from './subscribable';
@@ -15,6 +19,11 @@ export interface TrackStats extends DerivedRtp {
   kind: 'audio' | 'video';
   direction: 'in' | 'out';
   quality: QualityLevel;
+  /**
+   * Received video only: which simulcast/SVC layer the SFU forwards to us now (low/medium/high, or
+   * paused for a hidden tile or a too-thin downlink), from the media module's sampleSubscribedLayer.
+   */
+  layer: SubscribedLayer | null;
 }
 
 export interface StatsSample {
@@ -45,6 +54,7 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
   return {
     subscribe(run) {
       const previous = new Map<string, RawRtp>();
+      const previousLayer = new Map<string, InboundVideoSample>();
       let stopped = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -62,6 +72,14 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
           const key = `${p.identity}/${pub.trackSid}`;
           const derived = deriveRtp(previous.get(key), raw);
           previous.set(key, raw);
+          let layer: SubscribedLayer | null = null;
+          if (!p.isLocal && kind === 'video') {
+            const sampled = await sampleSubscribedLayer(pub as RemoteTrackPublication, previousLayer.get(key)).catch(() => undefined);
+            if (sampled) {
+              previousLayer.set(key, sampled.sample);
+              layer = sampled.layer;
+            }
+          }
           out.push({
             ...derived,
             key,
@@ -71,6 +89,7 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
             kind,
             direction,
             quality: classifyQuality({ lossPercent: derived.lossPercent, rttMs: derived.rttMs, jitterMs: kind === 'audio' ? derived.jitterMs : null }),
+            layer,
           });
         }
         return out;

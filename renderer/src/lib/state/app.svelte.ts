@@ -57,6 +57,16 @@ class JoinConnectError extends Error {
   }
 }
 
+/** In the desktop app, a team server saved in settings (e.g. the one `npm start` launched) needs no typing. */
+async function firstSavedServer(): Promise<string | null> {
+  if (!desktop) return null;
+  try {
+    return (await desktop.settings.get()).teamServers[0]?.url ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export class AppState {
   screen = $state.raw<Screen>({ name: 'loading' });
   serverUrl = $state<string | null>(null);
@@ -70,6 +80,8 @@ export class AppState {
   needsPassphrase = $state(false);
   /** The meeting chunk, once loaded: App.svelte renders its PreJoin and Meeting components. */
   call = $state.raw<CallModule | null>(null);
+  /** The settings dialog, over whatever screen is showing (a call keeps running under it). */
+  settingsOpen = $state(false);
 
   api: ApiClient | null = null;
   bus: EventBus | null = null;
@@ -84,7 +96,7 @@ export class AppState {
   async init(): Promise<void> {
     const route = typeof location !== 'undefined' ? parseHash(location.hash) : null;
     const stored = load(KEYS.session, SessionSchema, { serverUrl: '', token: null });
-    const url = servedByTeamServer() ? location.origin : stored.serverUrl || null;
+    const url = servedByTeamServer() ? location.origin : stored.serverUrl || (await firstSavedServer());
     if (route && 'room' in route) this.#pendingRoom = route.room;
     if (!url) {
       this.screen = { name: 'connect' };
@@ -146,7 +158,14 @@ export class AppState {
   }
 
   signIn(username: string, password: string): Promise<void> {
+    // Home is next and a meeting soon after: load the meeting chunk alongside the login round trip.
+    void loadCall().catch(() => undefined);
     return this.#authenticate((api) => api.login({ username, password }));
+  }
+
+  /** A new member with an invite code from an admin. */
+  register(inviteCode: string, username: string, password: string, displayName: string): Promise<void> {
+    return this.#authenticate((api) => api.register({ inviteCode, username, password, displayName }));
   }
 
   setup(code: string, username: string, password: string, displayName: string): Promise<void> {
@@ -384,6 +403,24 @@ export class AppState {
 
   async leave(): Promise<void> {
     await this.#room?.disconnect();
+  }
+
+  /**
+   * Desktop power/network recovery (system.onPower with recoverCall): a call that the connection loss
+   * ended is joined again, with camera and microphone OFF whatever they were, because nobody is
+   * there to see it happen. A call that is still up (or reconnecting) is LiveKit's to resume, and it
+   * keeps every device as the person left it.
+   */
+  async recoverCall(): Promise<void> {
+    const s = this.screen;
+    if (s.name !== 'ended' || s.problem?.kind !== 'connection-lost' || s.target.kind !== 'member' || !this.user) return;
+    const call = await this.#loadCall();
+    this.prejoin?.stop();
+    const prejoin = new call.PreJoinState(this.user.displayName);
+    prejoin.choices.micEnabled = false;
+    prejoin.choices.cameraEnabled = false;
+    this.prejoin = prejoin;
+    await this.join(s.target);
   }
 
   rejoin(target: JoinTarget): void {

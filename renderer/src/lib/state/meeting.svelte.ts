@@ -5,6 +5,7 @@ import type { LobbyEntry, TrackSourceName } from '../../../../server/api/contrac
 import { chooseLayout, screenKey, type Layout, type LayoutMode } from '../layout';
 import type { DeviceKind, DeviceOption } from '../livekit/devices';
 import type { MeetingSource } from '../livekit/meeting-source';
+import type { ScreenShareMode } from '../livekit/room-options';
 import type { BackgroundEffect } from '../media';
 import { EMPTY_SAMPLE, type StatsSample } from '../livekit/stats';
 import { Disposer } from '../livekit/subscribable';
@@ -67,6 +68,10 @@ export class MeetingState {
   lastSpeaker = $state<string | null>(null);
   encrypted = $state(false);
   backgroundEffect = $state.raw<BackgroundEffect>({ kind: 'none' });
+  /** What the next screen share is tuned for: sharp text at 5 fps, or fluid motion at 30 fps. */
+  shareMode = $state<ScreenShareMode>('text');
+  /** Per participant identity: why their media cannot be decrypted (shown on their tiles). */
+  decryptionProblems = $state.raw<Record<string, string>>({});
 
   readonly local = $derived(this.participants.find((p) => p.isLocal));
   readonly isHost = $derived(this.local?.role === 'host');
@@ -107,7 +112,14 @@ export class MeetingState {
       d.add(this.#source.activeDevice(kind).subscribe((id) => (this.activeDevices[kind] = id)));
     }
     d.add(this.#source.encrypted.subscribe((e) => (this.encrypted = e)));
-    d.add(this.#source.onDecryptionProblem((p) => (this.notice = { kind: 'unknown', title: "Can't decrypt someone's media", message: p.message })));
+    d.add(
+      this.#source.onDecryptionProblem((p) => {
+        // The affected person's tile shows why instead of a frozen picture; without a participant
+        // (an error of our own key setup) it is a toast.
+        if (p.participant) this.decryptionProblems = { ...this.decryptionProblems, [p.participant]: p.message };
+        else this.notice = { kind: 'unknown', title: "Can't decrypt the meeting's media", message: p.message };
+      }),
+    );
     this.backgroundEffect = this.#source.backgroundEffect();
     d.add(this.#source.onChat((m) => this.#receiveChat(m)));
     d.add(this.#source.onReaction((r) => this.#showReaction(r)));
@@ -212,7 +224,18 @@ export class MeetingState {
 
   toggleScreenShare(): Promise<void> {
     const on = !this.sharing;
-    return this.#media('screen', () => this.#source.setScreenShare(on));
+    return this.#media('screen', () => this.#source.setScreenShare(on, this.shareMode));
+  }
+
+  /** Chooses the mode; a running share is restarted in it (the browser asks for the source again). */
+  async setShareMode(mode: ScreenShareMode): Promise<void> {
+    if (mode === this.shareMode) return;
+    this.shareMode = mode;
+    if (!this.sharing) return;
+    await this.#media('screen', async () => {
+      await this.#source.setScreenShare(false);
+      await this.#source.setScreenShare(true, mode);
+    });
   }
 
   stopScreenShare(): Promise<void> {
