@@ -18,9 +18,15 @@ import { benchSession, startBenchStack, type BenchStack } from './lib/stack';
 import { median, ratio } from './lib/stats';
 import { barChart } from './lib/svg';
 
-// 10 fps, not a camera's 30: one publisher's three-layer 720p VP8 encode costs ~0.3 cores at 15 fps
-// here (measured), so 25 of them would need ~7 cores before the SFU or the subscriber run at all.
-const PUBLISH_FPS = Number(process.env.BENCH_PUBLISH_FPS ?? 10);
+// 5 fps, not a camera's 30: one publisher's three-layer 720p VP8 encode costs ~0.3 cores at 15 fps
+// here (measured), so 16 of them at camera rates would need several cores before the SFU or the
+// subscriber run at all. The figure is about which simulcast layers the SFU forwards to each tile,
+// and the layers (1280x720, 640x360, 320x180 at their bitrates) stay the same at 5 fps; only the
+// encoding work per second shrinks.
+const PUBLISH_FPS = Number(process.env.BENCH_PUBLISH_FPS ?? 5);
+// The whole figure stays within ~6 minutes: a size that would not finish in this budget (judged by
+// how long the previous size took) is skipped and reported as such.
+const BUDGET_MS = 5 * 60_000;
 
 interface Sample {
   downKbps: number;
@@ -108,7 +114,16 @@ export async function runRoomScaleBench(o: BenchOptions & { sizes?: number[] }):
     await session.ensureRoom(room);
     const configs: ConfigResult[] = [];
     let stoppedAt: { n: number; why: string } | undefined;
-    for (const n of sizes) {
+    let skipped: number[] = [];
+    let lastSizeMs = 0;
+    for (const [index, n] of sizes.entries()) {
+      // A bigger room takes longer than the last (more publishers to connect): 1.5x is the estimate.
+      if (!o.smoke && Date.now() - t0 + 1.5 * lastSizeMs > BUDGET_MS) {
+        skipped = sizes.slice(index);
+        log(`N=${skipped.join(', ')}: skipped, past the time budget`);
+        break;
+      }
+      const sizeStart = Date.now();
       try {
         const missing = n - publishers.count;
         if (missing > 0) {
@@ -127,6 +142,7 @@ export async function runRoomScaleBench(o: BenchOptions & { sizes?: number[] }):
             `N=${n} adaptive=${adaptive}: down ${m('downKbps').toFixed(0)} kbps, ${m('fpsPerTile').toFixed(1)} fps/tile, subscriber ${m('subscriberCpu').toFixed(2)} cores, sfu ${m('sfuCpu').toFixed(2)} cores / ${m('sfuRssMiB').toFixed(0)} MiB, publishers ${m('publisherCpu').toFixed(2)}, machine ${m('machineCpu').toFixed(2)}; widths ${r.widths.join(',')}`,
           );
         }
+        lastSizeMs = Date.now() - sizeStart;
       } catch (err) {
         // A size the machine cannot host (publishers cannot connect, tiles never appear) is itself
         // the saturation point: report what was measured up to it.
@@ -143,10 +159,11 @@ export async function runRoomScaleBench(o: BenchOptions & { sizes?: number[] }):
     const on = med(headN, true, 'downKbps');
     const off = med(headN, false, 'downKbps');
     const r = ratio(on, off);
-    // Saturation: the first N whose machine CPU passes 90 % of the cores, or whose tiles decode
-    // under 80 % of the published frame rate with adaptive stream on (the app's mode).
+    // Saturation: the first N whose tiles decode under 80 % of the published frame rate with
+    // adaptive stream on (the app's mode). Not machine CPU: on a shared machine other suites' load
+    // fills the cores too, so a full machine says nothing about this room on its own.
     const cores = machine.cores;
-    const saturated = measured.find((n) => med(n, true, 'machineCpu') >= 0.9 * cores || med(n, true, 'fpsPerTile') < 0.8 * PUBLISH_FPS) ?? stoppedAt?.n;
+    const saturated = measured.find((n) => med(n, true, 'fpsPerTile') < 0.8 * PUBLISH_FPS) ?? stoppedAt?.n;
     const rows = configs.map((c) => {
       const m = (k: keyof Sample) => median(c.samples.map((s) => s[k]));
       const layers = c.widths.filter((w) => w > 0);
@@ -204,8 +221,9 @@ export async function runRoomScaleBench(o: BenchOptions & { sizes?: number[] }):
       ],
       notes: [
         ...(stoppedAt ? [`Stopped at N = ${stoppedAt.n}: ${stoppedAt.why}.`] : []),
+        ...(skipped.length ? [`Not measured: N = ${skipped.join(', ')} (the figure's ${BUDGET_MS / 60_000}-minute time budget would have been exceeded).`] : []),
         ...(headN !== 16 && !o.smoke ? [`N = 16 could not be measured; the headline uses N = ${headN}.`] : []),
-        `Publishers: up to ${sizes[sizes.length - 1]} @livekit/rtc-node participants in one process, each 1280x720 VP8 simulcast (top layer 1.7 Mbps like Parley's camera) at ${PUBLISH_FPS} fps plus a 48 kHz tone, dynacast on. ${PUBLISH_FPS} fps rather than a camera's 30 because one three-layer 720p encode costs ~0.3 cores at 15 fps here, so 25 of them are far beyond 2 cores; the publishers share the machine with the SFU and the subscriber, which is why 'machine CPU' matters when reading the rest.`,
+        `Publishers: up to ${measured[measured.length - 1]} @livekit/rtc-node participants in one process, each 1280x720 VP8 simulcast with Parley's camera layers (1280x720 at up to 1.7 Mbps, 640x360, 320x180) at ${PUBLISH_FPS} fps plus a 48 kHz tone, dynacast on. ${PUBLISH_FPS} fps rather than a camera's 30 because one three-layer 720p encode costs ~0.3 cores at 15 fps here: the layers, and so which one the SFU forwards to each tile, are the same, only the encoding work per second is smaller. The publishers share the 2 cores with the SFU and the subscriber; 'machine CPU' and 'decoded fps / tile' (against the ${PUBLISH_FPS} fps published) show where the machine saturates.`,
         "Subscriber: livekit-client in Chromium, every camera attached to a tile of a 1280x720 grid laid out with Parley's own gridGeometry (renderer/src/lib/layout.ts), audio played; downlink = all inbound RTP bytes (video and audio) over the window.",
       ],
       charts: [],

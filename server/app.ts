@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -29,6 +28,7 @@ import { serverInfoRoutes } from './routes/server-info';
 import { sessionRoutes } from './routes/sessions';
 import { userRoutes } from './routes/users';
 import { webhookRoutes } from './routes/webhook';
+import { securityHeaders } from './security-headers';
 
 export interface AppOptions {
   /** Per-IP limit for routes that check a secret (sign-in, setup, register, guest join); default 30/min. */
@@ -94,7 +94,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     return reply.code(500).send(body('INTERNAL', 'internal error'));
   });
 
-  await app.register(helmet, {
+  securityHeaders(app, {
     contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(ctx.livekit.publicUrl) },
     // The web client loads LiveKit's workers and media; COEP would block cross-origin media it needs.
     crossOriginEmbedderPolicy: false,

@@ -87,8 +87,13 @@ async function addPublisher(url: string, token: string, index: number): Promise<
   publishers.push({ room, video, audio, frame: index * 3 });
 }
 
+// 100 ms audio frames, not 10 ms: every captureFrame is an FFI round trip whose callback rtc-node
+// matches against every pending one on the Node main thread, so 10 ms frames (100 calls/s per
+// publisher) saturated that one thread at ~9 publishers and starved the video capture; 100 ms
+// frames cut the calls tenfold. (A 440 Hz tone fits 100 ms exactly: 44 periods.)
+const AUDIO_FRAME_MS = 100;
 // One timer for every publisher: N timers would drift and contend; one keeps the cadence.
-const tone = new Int16Array(480);
+const tone = new Int16Array((48_000 * AUDIO_FRAME_MS) / 1000);
 for (let i = 0; i < tone.length; i++) tone[i] = Math.round(Math.sin((2 * Math.PI * 440 * i) / 48_000) * 6000);
 const startedAt = performance.now();
 let tick = 0;
@@ -99,13 +104,15 @@ const videoTimer = setInterval(() => {
   }
 }, 1000 / FPS);
 const audioTimer = setInterval(() => {
-  // 10 ms frames, caught up to wall-clock time so the audio never underruns.
-  const due = Math.floor((performance.now() - startedAt) / 10);
+  // Caught up to wall-clock time so the audio never underruns, but by at most 3 frames: after a
+  // stall, a burst of captures would only stall the loop further.
+  const due = Math.floor((performance.now() - startedAt) / AUDIO_FRAME_MS);
+  tick = Math.max(tick, due - 3);
   while (tick < due) {
     for (const p of publishers) void p.audio.captureFrame(new AudioFrame(tone, 48_000, 1, tone.length)).catch(() => undefined);
     tick++;
   }
-}, 20);
+}, AUDIO_FRAME_MS / 2);
 
 async function stop(): Promise<void> {
   clearInterval(videoTimer);

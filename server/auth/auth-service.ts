@@ -4,23 +4,32 @@ import { SessionStore, type SessionRecord } from '../db/sessions';
 import { publicUser, UserStore, type UserRecord } from '../db/users';
 import { randomId, randomSecret, sha256 } from '../lib/crypto';
 import { verifyAgainstDummy, verifyPassword } from './passwords';
+import { PrincipalCache } from './principal-cache';
 
 export interface Principal {
   user: UserRecord;
   session: SessionRecord;
 }
 
+/** How long an authenticated principal is reused without reading the database (see PrincipalCache). */
+const PRINCIPAL_CACHE_MS = 5_000;
+const PRINCIPAL_CACHE_ENTRIES = 10_000;
+
 /** Session tokens: opaque random strings, stored as SHA-256, expiring, revocable. */
 export class AuthService {
   readonly users: UserStore;
   readonly sessions: SessionStore;
+  private readonly principals = new PrincipalCache<Principal>(PRINCIPAL_CACHE_MS, PRINCIPAL_CACHE_ENTRIES);
 
   constructor(
     db: Db,
     private readonly sessionTtlMs: number,
   ) {
-    this.users = new UserStore(db);
-    this.sessions = new SessionStore(db);
+    // Any revocation, prune or user change drops every cached principal: rare writes, simple and
+    // obviously complete invalidation.
+    const invalidate = () => this.principals.clear();
+    this.users = new UserStore(db, invalidate);
+    this.sessions = new SessionStore(db, invalidate);
   }
 
   /** Call inside the transaction that creates or checks the user, so both land or neither does. */
@@ -34,11 +43,17 @@ export class AuthService {
   /** The principal behind a bearer token, or undefined for unknown, expired, revoked or disabled. */
   authenticate(token: string, now = Date.now()): Principal | undefined {
     if (!token.startsWith('pst_') || token.length > 128) return undefined;
-    const session = this.sessions.active(sha256(token), now);
+    const hash = sha256(token);
+    const cached = this.principals.get(hash, now);
+    if (cached) return cached;
+    const session = this.sessions.active(hash, now);
     if (!session) return undefined;
     const user = this.users.byId(session.userId);
     if (!user || user.disabled) return undefined;
-    return { user, session };
+    // Shared by every request of this session while cached: frozen so no handler can alter another's.
+    const principal: Principal = Object.freeze({ user: Object.freeze(user), session: Object.freeze(session) });
+    this.principals.set(hash, principal, now);
+    return principal;
   }
 
   /** The user when username and password match an enabled account; same timing either way. */

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'libsql';
 import type { Logger } from 'pino';
 import { MIGRATIONS, type Migration } from './migrations';
+import { prepared } from './prepared';
 
 export type Db = InstanceType<typeof Database>;
 
@@ -24,7 +25,7 @@ export function openDatabase(file: string, log?: Logger): Db {
  * apply to get() (they return the whole row), so scalars go through raw mode.
  */
 export function scalar(db: Db, sql: string, ...args: unknown[]): unknown {
-  const row = db.prepare(sql).raw(true).get(...args) as unknown[] | undefined;
+  const row = prepared(db, sql, 'raw').get(...args) as unknown[] | undefined;
   return row?.[0];
 }
 

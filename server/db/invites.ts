@@ -1,12 +1,12 @@
 import type { Role } from '../api/contract';
 import { scalar, type Db } from './database';
+import { prepared } from './prepared';
 
 export class InviteStore {
   constructor(private readonly db: Db) {}
 
   insert(i: { codeHash: string; role: Role; createdBy: string; now: number; expiresAt: number }): void {
-    this.db
-      .prepare('INSERT INTO invites (code_hash, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+    prepared(this.db, 'INSERT INTO invites (code_hash, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
       .run(i.codeHash, i.role, i.createdBy, i.now, i.expiresAt);
   }
 
@@ -17,8 +17,7 @@ export class InviteStore {
 
   /** Marks the invite used; false when someone else used it first (call inside the registering transaction). */
   consume(codeHash: string, userId: string, now: number): boolean {
-    const r = this.db
-      .prepare('UPDATE invites SET used_by = ?, used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?')
+    const r = prepared(this.db, 'UPDATE invites SET used_by = ?, used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?')
       .run(userId, now, codeHash, now);
     return r.changes === 1;
   }

@@ -1,5 +1,6 @@
 import type { Attendance, Meeting, ParticipantRole } from '../api/contract';
 import type { Db } from './database';
+import { prepared } from './prepared';
 
 interface MeetingRow {
   id: string;
@@ -26,27 +27,26 @@ export class MeetingStore {
 
   /** Records a webhook id; false when it was seen before (LiveKit retries deliveries). */
   firstDelivery(eventId: string, now: number): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO webhook_events (id, received_at) VALUES (?, ?)').run(eventId, now).changes === 1;
+    return prepared(this.db, 'INSERT OR IGNORE INTO webhook_events (id, received_at) VALUES (?, ?)').run(eventId, now).changes === 1;
   }
 
   pruneDeliveries(olderThan: number): void {
-    this.db.prepare('DELETE FROM webhook_events WHERE received_at < ?').run(olderThan);
+    prepared(this.db, 'DELETE FROM webhook_events WHERE received_at < ?').run(olderThan);
   }
 
   /** Idempotent: participant events can arrive before room_started. */
   start(id: string, room: string, at: number): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO meetings (id, room_name, started_at) VALUES (?, ?, ?)').run(id, room, at).changes === 1;
+    return prepared(this.db, 'INSERT OR IGNORE INTO meetings (id, room_name, started_at) VALUES (?, ?, ?)').run(id, room, at).changes === 1;
   }
 
   finish(id: string, at: number): void {
-    this.db.prepare('UPDATE meetings SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(at, id);
+    prepared(this.db, 'UPDATE meetings SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(at, id);
     // Whoever the SFU did not report leaving left when the room closed.
-    this.db.prepare('UPDATE attendance SET left_at = ? WHERE meeting_id = ? AND left_at IS NULL').run(at, id);
+    prepared(this.db, 'UPDATE attendance SET left_at = ? WHERE meeting_id = ? AND left_at IS NULL').run(at, id);
   }
 
   joined(a: { meetingId: string; participantSid: string; identity: string; userId: string | null; displayName: string; role: ParticipantRole; at: number }): void {
-    this.db
-      .prepare(
+    prepared(this.db, 
         `INSERT OR IGNORE INTO attendance (meeting_id, participant_sid, identity, user_id, display_name, role, joined_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -54,7 +54,7 @@ export class MeetingStore {
   }
 
   left(meetingId: string, participantSid: string, at: number): void {
-    this.db.prepare('UPDATE attendance SET left_at = ? WHERE meeting_id = ? AND participant_sid = ? AND left_at IS NULL').run(at, meetingId, participantSid);
+    prepared(this.db, 'UPDATE attendance SET left_at = ? WHERE meeting_id = ? AND participant_sid = ? AND left_at IS NULL').run(at, meetingId, participantSid);
   }
 
   list(q: { room?: string | undefined; before?: number | undefined; limit: number }): Meeting[] {
@@ -68,10 +68,11 @@ export class MeetingStore {
       where.push('started_at < ?');
       args.push(q.before);
     }
-    const rows = this.db
-      .prepare(`SELECT * FROM meetings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`)
+    // Four possible texts (room and/or before): cacheable.
+    const rows = prepared(this.db, `SELECT * FROM meetings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`)
       .all(...args, q.limit) as MeetingRow[];
     if (!rows.length) return [];
+    // One text per row count: prepared each time rather than cached.
     const att = this.db
       .prepare(`SELECT * FROM attendance WHERE meeting_id IN (${rows.map(() => '?').join(',')}) ORDER BY joined_at`)
       .all(...rows.map((r) => r.id)) as AttendanceRow[];

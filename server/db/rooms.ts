@@ -1,5 +1,6 @@
 import type { E2eeMode, RoomOptions, UserRef } from '../api/contract';
 import type { Db } from './database';
+import { prepared } from './prepared';
 
 interface RoomRow {
   name: string;
@@ -47,38 +48,65 @@ function toRecord(r: RoomRow): RoomRecord {
   };
 }
 
+/**
+ * How long a looked-up room is reused. Every write to rooms goes through this store and clears the
+ * cache at once; the lifetime only bounds the owner's name, which lives in the users table.
+ */
+const ROOM_CACHE_MS = 5_000;
+
+/** Cached records are shared between requests: frozen so no handler can change another's. */
+function freezeRoom(r: RoomRecord): RoomRecord {
+  Object.freeze(r.owner);
+  Object.freeze(r.options);
+  return Object.freeze(r);
+}
+
 export class RoomStore {
+  // Only rooms that exist are cached, so the map is bounded by the rooms table, not by requests.
+  private readonly cache = new Map<string, { room: RoomRecord; until: number }>();
+
   constructor(private readonly db: Db) {}
 
-  get(name: string): RoomRecord | undefined {
-    const row = this.db.prepare(`${SELECT} WHERE r.name = ?`).get(name) as RoomRow | undefined;
-    return row && toRecord(row);
+  /** The room by name. Every join looks its room up, so recent lookups are served from memory. */
+  get(name: string, now = Date.now()): RoomRecord | undefined {
+    const hit = this.cache.get(name);
+    if (hit && hit.until > now) return hit.room;
+    const row = prepared(this.db, `${SELECT} WHERE r.name = ?`).get(name) as RoomRow | undefined;
+    if (!row) {
+      this.cache.delete(name);
+      return undefined;
+    }
+    const room = freezeRoom(toRecord(row));
+    this.cache.set(name, { room, until: now + ROOM_CACHE_MS });
+    return room;
   }
 
   list(): RoomRecord[] {
-    return (this.db.prepare(`${SELECT} ORDER BY r.name`).all() as RoomRow[]).map(toRecord);
+    return (prepared(this.db, `${SELECT} ORDER BY r.name`).all() as RoomRow[]).map(toRecord);
   }
 
   /** Throws a SQLite constraint error when the name is taken. */
   insert(r: { name: string; title: string; ownerId: string; options: RoomOptions; e2eeKey: string | null; now: number }): void {
-    this.db
-      .prepare(
+    prepared(this.db, 
         `INSERT INTO rooms (name, title, owner_id, lobby, allow_guests, locked, max_participants, e2ee, e2ee_key, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(r.name, r.title, r.ownerId, +r.options.lobby, +r.options.allowGuests, +r.options.locked, r.options.maxParticipants, r.options.e2ee, r.e2eeKey, r.now);
+    this.cache.delete(r.name);
   }
 
   update(name: string, r: { title: string; options: RoomOptions; e2eeKey: string | null }): void {
-    this.db
-      .prepare(
+    prepared(this.db, 
         `UPDATE rooms SET title = ?, lobby = ?, allow_guests = ?, locked = ?, max_participants = ?, e2ee = ?, e2ee_key = ?
          WHERE name = ?`,
       )
       .run(r.title, +r.options.lobby, +r.options.allowGuests, +r.options.locked, r.options.maxParticipants, r.options.e2ee, r.e2eeKey, name);
+    this.cache.delete(name);
   }
 
   delete(name: string): boolean {
-    return this.db.prepare('DELETE FROM rooms WHERE name = ?').run(name).changes === 1;
+    const deleted = prepared(this.db, 'DELETE FROM rooms WHERE name = ?').run(name).changes === 1;
+    this.cache.delete(name);
+    return deleted;
   }
 }

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { prepared } from './prepared';
 
 export interface SessionRecord {
   id: string;
@@ -7,32 +8,37 @@ export interface SessionRecord {
 }
 
 export class SessionStore {
-  constructor(private readonly db: Db) {}
+  /** `changed` runs after every write that can end a session, so caches of live sessions drop them. */
+  constructor(
+    private readonly db: Db,
+    private readonly changed: () => void = () => undefined,
+  ) {}
 
   insert(s: { id: string; userId: string; tokenHash: string; now: number; expiresAt: number }): void {
-    this.db
-      .prepare('INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+    prepared(this.db, 'INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
       .run(s.id, s.userId, s.tokenHash, s.now, s.expiresAt);
   }
 
   /** The live session for a token hash: not revoked, not expired. */
   active(tokenHash: string, now: number): SessionRecord | undefined {
-    const row = this.db
-      .prepare('SELECT id, user_id, expires_at FROM sessions WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?')
+    const row = prepared(this.db, 'SELECT id, user_id, expires_at FROM sessions WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?')
       .get(tokenHash, now) as { id: string; user_id: string; expires_at: number } | undefined;
     return row && { id: row.id, userId: row.user_id, expiresAt: row.expires_at };
   }
 
   revoke(id: string, now: number): void {
-    this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id);
+    prepared(this.db, 'UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id);
+    this.changed();
   }
 
   revokeAllOf(userId: string, now: number): void {
-    this.db.prepare('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(now, userId);
+    prepared(this.db, 'UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(now, userId);
+    this.changed();
   }
 
   /** Forgets sessions that ended more than `keepMs` ago. */
   prune(now: number, keepMs: number): void {
-    this.db.prepare('DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?').run(now - keepMs, now - keepMs);
+    prepared(this.db, 'DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?').run(now - keepMs, now - keepMs);
+    this.changed();
   }
 }

@@ -1,4 +1,5 @@
 import { scalar, type Db } from './database';
+import { prepared } from './prepared';
 
 /** Small server-wide values (signing keys) that must survive restarts. */
 export class SettingsStore {
@@ -10,7 +11,7 @@ export class SettingsStore {
 
   /** Returns the stored value, creating it with make() the first time. */
   getOrCreate(key: string, make: () => string): string {
-    this.db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, make());
+    prepared(this.db, 'INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, make());
     return this.get(key)!;
   }
 }

@@ -1,5 +1,6 @@
 import type { Role, User } from '../api/contract';
 import { scalar, type Db } from './database';
+import { prepared } from './prepared';
 
 interface UserRow {
   id: string;
@@ -34,7 +35,11 @@ export function publicUser(u: UserRecord): User {
 }
 
 export class UserStore {
-  constructor(private readonly db: Db) {}
+  /** `changed` runs after every write to an existing user, so caches of signed-in users drop them. */
+  constructor(
+    private readonly db: Db,
+    private readonly changed: () => void = () => undefined,
+  ) {}
 
   count(): number {
     return Number(scalar(this.db, 'SELECT count(*) FROM users'));
@@ -45,28 +50,28 @@ export class UserStore {
   }
 
   byId(id: string): UserRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+    const row = prepared(this.db, 'SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
     return row && toRecord(row);
   }
 
   byUsername(username: string): UserRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+    const row = prepared(this.db, 'SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     return row && toRecord(row);
   }
 
   list(): UserRecord[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toRecord);
+    return (prepared(this.db, 'SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toRecord);
   }
 
   /** Throws a SQLite constraint error when the username is taken (callers map it to 409). */
   insert(u: { id: string; username: string; displayName: string; passwordHash: string; role: Role; now: number }): void {
-    this.db
-      .prepare('INSERT INTO users (id, username, display_name, password_hash, role, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)')
+    prepared(this.db, 'INSERT INTO users (id, username, display_name, password_hash, role, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)')
       .run(u.id, u.username, u.displayName, u.passwordHash, u.role, u.now);
   }
 
   update(id: string, patch: { role?: Role | undefined; disabled?: boolean | undefined }): void {
-    if (patch.role !== undefined) this.db.prepare('UPDATE users SET role = ? WHERE id = ?').run(patch.role, id);
-    if (patch.disabled !== undefined) this.db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
+    if (patch.role !== undefined) prepared(this.db, 'UPDATE users SET role = ? WHERE id = ?').run(patch.role, id);
+    if (patch.disabled !== undefined) prepared(this.db, 'UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
+    this.changed();
   }
 }
