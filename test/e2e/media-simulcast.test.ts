@@ -107,10 +107,17 @@ describe('camera simulcast, dynacast and adaptive stream', () => {
         return v.frameWidth > 0 && v.frameWidth <= 640 ? v.layer.layer : `still ${v.frameWidth}`;
       }, { timeout: 45_000, interval: 1_000 })
       .toMatch(/^(low|medium)$/);
-    // And it keeps decoding at that layer: a step down, not a pause.
+    // And it keeps decoding at that layer while the limit holds: a step down, not a pause. The
+    // override is one-shot on the SFU side (its own probing may raise the estimate again), so it is
+    // held by re-sending it, and only frames decoded at <= 640 wide count.
     const atLow = (await adasVideo()).framesDecoded;
-    await expect.poll(async () => (await adasVideo()).framesDecoded, POLL).toBeGreaterThan(atLow + 10);
-    expect((await adasVideo()).frameWidth).toBeLessThanOrEqual(640);
+    await expect
+      .poll(async () => {
+        await bob.call('simulateSubscriberBandwidth', 250_000);
+        const v = await adasVideo();
+        return v.frameWidth > 0 && v.frameWidth <= 640 ? v.framesDecoded : atLow;
+      }, POLL)
+      .toBeGreaterThan(atLow + 10);
 
     // 0 clears the override: the SFU probes Bob's real (loopback) downlink and climbs back up.
     await bob.call('simulateSubscriberBandwidth', 0);

@@ -41,7 +41,7 @@ describe('a meeting of three through the real SFU', () => {
     await joinFromHome(bob, 'Standup');
     const link = await admin.api.createGuestLink('standup');
     await guestAsks(grace, link.url, 'Grace');
-    await grace.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 20_000 });
+    await grace.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 60_000 });
 
     for (const page of [ada, bob, grace]) {
       await expect.poll(() => decodingVideos(page, 10), { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(2);
@@ -93,7 +93,7 @@ describe('a meeting of three through the real SFU', () => {
       .locator('table')
       .filter({ has: bob.locator('caption', { hasText: 'Camera · receiving' }) });
     // Sampled every 2 s: the first sample has sizes, the second rates.
-    await camera.getByTestId('layer').filter({ hasText: /^Layer(Low|Medium|High) · \d+×\d+ · \d+ fps · \d+ kbit\/s$/ }).waitFor({ timeout: 20_000 });
+    await camera.getByTestId('layer').filter({ hasText: /^Layer(Low|Medium|High) · \d+×\d+ · \d+ fps · \d+ kbit\/s$/ }).waitFor({ timeout: 60_000 });
     await expect.poll(() => camera.locator('tr', { hasText: 'Codec' }).textContent(), { timeout: 10_000 }).toMatch(/Codec.*(VP8|VP9|AV1|H264)/i);
     await shoot(bob, 'stats-panel.png');
     await bob.getByRole('button', { name: 'Close connection stats' }).click();
@@ -151,7 +151,7 @@ describe('a meeting of three through the real SFU', () => {
     await lobbyGuest.getByRole('heading', { name: 'Waiting for the host to let you in' }).waitFor({ timeout: 15_000 });
 
     await ada.getByRole('button', { name: 'Admit Linus' }).click({ timeout: 15_000 });
-    await lobbyGuest.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 20_000 });
+    await lobbyGuest.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 60_000 });
     await expect.poll(() => decodingVideos(lobbyGuest, 10), { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(2);
     // The pre-join camera survived the wait in the lobby and is what the host sees.
     await expect.poll(() => tile(ada, 'Linus').getAttribute('data-video'), { timeout: 15_000 }).toBe('on');
@@ -179,7 +179,7 @@ describe('a meeting of three through the real SFU', () => {
     await expect.poll(() => bob.evaluate(() => (window as unknown as { __sawReconnecting: boolean }).__sawReconnecting), { timeout: 15_000 }).toBe(true);
     await bob.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 30_000 });
     // Video keeps decoding after recovery, and the others still see Bob.
-    await expect.poll(() => totalFramesDecoded(bob), { timeout: 20_000, interval: 500 }).toBeGreaterThan(before + 60);
+    await expect.poll(() => totalFramesDecoded(bob), { timeout: 60_000, interval: 500 }).toBeGreaterThan(before + 60);
     await expect.poll(() => tile(ada, 'Bob').getAttribute('data-video'), { timeout: 10_000 }).toBe('on');
   });
 

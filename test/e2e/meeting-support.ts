@@ -45,7 +45,7 @@ export async function joinFromHome(page: Page, roomTitle: string, screenshot?: s
     await shoot(page, screenshot);
   }
   await page.getByRole('button', { name: 'Join now' }).click();
-  await page.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 20_000 });
+  await page.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 60_000 });
 }
 
 /** A guest from a guest link: a name, then either in, or waiting for a host. */

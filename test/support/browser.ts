@@ -25,6 +25,9 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<TestBrows
         viewport: options?.viewport ?? { width: 1280, height: 800 },
         permissions: ['camera', 'microphone'],
       });
+      // A loaded 2-core machine can take tens of seconds for what takes one when idle: deadlines are
+      // generous, and a passing step never waits for them.
+      context.setDefaultTimeout(60_000);
       contexts.push(context);
       return context.newPage();
     },
