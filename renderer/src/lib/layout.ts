@@ -97,6 +97,15 @@ export function pageCapacity(width: number, height: number, minTileWidth = 180, 
   return fit;
 }
 
+/**
+ * `next` if its tiles differ from `prev` (by key and order), else `prev` itself. Every participant
+ * event (a speaker change, a mute) rebuilds the layout; handing the keyed, `animate:flip` grid the
+ * same array when nothing moved keeps it from measuring every tile (a forced layout of all videos).
+ */
+export function sameTiles<T extends { key: string }>(prev: readonly T[], next: readonly T[]): readonly T[] {
+  return prev.length === next.length && prev.every((t, i) => t.key === next[i]?.key) ? prev : next;
+}
+
 export function paginate<T>(items: readonly T[], page: number, perPage: number): { items: T[]; page: number; pages: number } {
   const size = Math.max(1, Math.min(MAX_TILES_PER_PAGE, perPage));
   const pages = Math.max(1, Math.ceil(items.length / size));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseLayout, gridGeometry, pageCapacity, paginate, MAX_TILES_PER_PAGE } from '../../../renderer/src/lib/layout';
-import { deriveRtp, readRtp } from '../../../renderer/src/lib/livekit/stats-parse';
+import { chooseLayout, gridGeometry, pageCapacity, paginate, sameTiles, MAX_TILES_PER_PAGE } from '../../../renderer/src/lib/layout';
+import { deriveRtp, readRtp, splitByTrack } from '../../../renderer/src/lib/livekit/stats-parse';
 import { classifyQuality, worstQuality } from '../../../renderer/src/lib/quality';
 import { describeShortcut, matchShortcut, SHORTCUTS } from '../../../renderer/src/lib/shortcuts';
 import { fakeTrack, person } from './fakes';
@@ -86,6 +86,14 @@ describe('grid geometry and pages', () => {
     expect(paginate(items, 9, 49).page).toBe(1);
     expect(paginate(items, 0, 100).items).toHaveLength(49);
   });
+  it('keeps the same tile array while the tiles shown do not change', () => {
+    const a = [{ key: 'a:camera' }, { key: 'b:camera' }];
+    expect(sameTiles(a, [{ key: 'a:camera' }, { key: 'b:camera' }])).toBe(a);
+    const moved = [{ key: 'b:camera' }, { key: 'a:camera' }];
+    expect(sameTiles(a, moved)).toBe(moved);
+    const fewer = [{ key: 'a:camera' }];
+    expect(sameTiles(a, fewer)).toBe(fewer);
+  });
 });
 
 describe('RTC stats parsing', () => {
@@ -110,6 +118,32 @@ describe('RTC stats parsing', () => {
     )!;
     expect(raw).toMatchObject({ bytes: 1000, width: 1280, height: 720, fps: 29 });
     expect(deriveRtp(undefined, raw)).toMatchObject({ rttMs: 400, lossPercent: 3 });
+  });
+  it("splits one connection's report into per-track reports", () => {
+    const pair = { type: 'candidate-pair', id: 'p', nominated: true, currentRoundTripTime: 0.05 };
+    const inbound = splitByTrack(
+      [
+        pair,
+        codec,
+        { type: 'inbound-rtp', id: 'i1', trackIdentifier: 'cam', codecId: 'c1', timestamp: 1, bytesReceived: 10, packetsReceived: 1, frameWidth: 320 },
+        { type: 'inbound-rtp', id: 'i2', trackIdentifier: 'mic', timestamp: 1, bytesReceived: 5, packetsReceived: 1 },
+      ],
+      'in',
+    );
+    expect([...inbound.keys()].sort()).toEqual(['cam', 'mic']);
+    expect(readRtp(inbound.get('cam')!, 'in')).toMatchObject({ bytes: 10, width: 320, codec: 'VP8', rtt: 0.05 });
+    expect(readRtp(inbound.get('mic')!, 'in')).toMatchObject({ bytes: 5, width: null });
+    const outbound = splitByTrack(
+      [
+        { type: 'media-source', id: 'm', trackIdentifier: 'local-cam' },
+        { type: 'outbound-rtp', id: 'l', mediaSourceId: 'm', timestamp: 1, bytesSent: 100, packetsSent: 10, frameWidth: 320 },
+        { type: 'outbound-rtp', id: 'h', mediaSourceId: 'm', timestamp: 1, bytesSent: 900, packetsSent: 90, frameWidth: 1280 },
+        { type: 'remote-inbound-rtp', id: 'r', localId: 'h', roundTripTime: 0.4, fractionLost: 0.03 },
+        { type: 'remote-inbound-rtp', id: 'r2', localId: 'other', roundTripTime: 0.9 },
+      ],
+      'out',
+    );
+    expect(deriveRtp(undefined, readRtp(outbound.get('local-cam')!, 'out')!)).toMatchObject({ rttMs: 400, lossPercent: 3, width: 1280 });
   });
   it('ignores reports without RTP streams', () => {
     expect(readRtp([{ type: 'transport', id: 't' }], 'in')).toBeNull();

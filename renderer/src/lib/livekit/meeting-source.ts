@@ -78,6 +78,11 @@ export interface ConnectedRoom {
 /** Creates the Room (with the media module's options) and connects it. */
 export async function connectRoom(creds: JoinCredentials, media: JoinMedia): Promise<ConnectedRoom> {
   const room = new Room(roomOptions(media.e2ee));
+  // livekit-client polls receiver.getStats() every 2 s for each remote track, only to fill
+  // track.currentBitrate, which Parley never reads (observeStats samples once per connection): in a
+  // 25-tile grid that was ~48 full stats reports per 2 s on the main thread. Tracks start that
+  // monitor just before TrackSubscribed, so stop it there.
+  room.on(RoomEvent.TrackSubscribed, (track) => track.stopMonitor());
   const hands = new Hands(room);
   hands.start();
   room.once(RoomEvent.Disconnected, () => hands.stop());

@@ -100,3 +100,33 @@ export function deriveRtp(prev: RawRtp | undefined, cur: RawRtp): DerivedRtp {
     codec: cur.codec,
   };
 }
+
+/**
+ * Splits one peer connection's whole getStats() report into per-track reports (keyed by the
+ * MediaStreamTrack id, `trackIdentifier`) shaped like what the track's own receiver/sender
+ * getStats() gives readRtp: its RTP streams, their codecs and remote reports, and the candidate
+ * pairs. One report per connection instead of one per track (a 25-person grid had ~70 per sample).
+ */
+export function splitByTrack(entries: Iterable<StatsEntry>, direction: 'in' | 'out'): Map<string, StatsEntry[]> {
+  const all = [...entries];
+  const byId = new Map(all.map((e) => [e.id, e]));
+  const rtpType = direction === 'in' ? 'inbound-rtp' : 'outbound-rtp';
+  const pairs = all.filter((e) => e.type === 'candidate-pair');
+  const remoteOf = new Map<string, StatsEntry>();
+  for (const e of all) if (e.type === 'remote-inbound-rtp' && typeof e.localId === 'string') remoteOf.set(e.localId, e);
+  const out = new Map<string, StatsEntry[]>();
+  for (const s of all) {
+    if (s.type !== rtpType) continue;
+    const source = typeof s.mediaSourceId === 'string' ? byId.get(s.mediaSourceId) : undefined;
+    const track = direction === 'in' ? s.trackIdentifier : (source?.trackIdentifier ?? s.trackIdentifier);
+    if (typeof track !== 'string') continue;
+    let list = out.get(track);
+    if (!list) out.set(track, (list = [...pairs]));
+    list.push(s);
+    const codec = typeof s.codecId === 'string' ? byId.get(s.codecId) : undefined;
+    if (codec && !list.includes(codec)) list.push(codec);
+    const remote = remoteOf.get(s.id) ?? (typeof s.remoteId === 'string' ? byId.get(s.remoteId) : undefined);
+    if (remote) list.push(remote);
+  }
+  return out;
+}
