@@ -1,15 +1,20 @@
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { viteAliases } from './scripts/aliases';
+
+const alias = viteAliases();
 
 // One build for the three Electron parts. The renderer output (out/renderer) is also what the
 // team server serves to browsers, so it uses relative asset paths and no Electron-only globals.
 export default defineConfig({
   main: {
+    resolve: { alias },
     plugins: [externalizeDepsPlugin()],
     build: { outDir: 'out/main', rollupOptions: { input: { index: resolve('main/index.ts') } } },
   },
   preload: {
+    resolve: { alias },
     plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/preload',
@@ -19,14 +24,19 @@ export default defineConfig({
   renderer: {
     root: resolve('renderer'),
     base: './',
+    resolve: { alias },
     plugins: [svelte({ configFile: resolve('svelte.config.js') })],
-    build: { outDir: resolve('out/renderer'), emptyOutDir: true, rollupOptions: {
+    build: {
+      outDir: resolve('out/renderer'),
+      emptyOutDir: true,
+      rollupOptions: {
         input: {
           index: resolve('renderer/index.html'),
           // Parley's own share picker and the "Sharing … — Stop" bar: separate, minimal windows (main/).
           picker: resolve('renderer/picker.html'),
           'share-bar': resolve('renderer/share-bar.html'),
         },
-      }, },
+      },
+    },
   },
 });

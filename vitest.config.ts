@@ -2,10 +2,12 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
+import { viteAliases } from './scripts/aliases';
 
 // Three tiers, one runner. Integration and e2e start real processes (livekit-server, Chromium),
 // so they run one file at a time on these 2-core machines; unit tests run freely.
 export default defineConfig({
+  resolve: { alias: viteAliases() },
   test: {
     projects: [
       {

@@ -49,11 +49,15 @@ export async function openToJoin(page: Page, serverUrl: string, room: string): P
   }
   await joinNow.waitFor({ timeout: 30_000 });
   // The pre-join screen is ready when the camera preview plays and the button is enabled.
-  await page.waitForFunction(() => {
-    const v = document.querySelector('video');
-    const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Join now');
-    return !!b && !(b as HTMLButtonElement).disabled && (!v || v.readyState >= 2);
-  }, undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => {
+      const v = document.querySelector('video');
+      const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Join now');
+      return !!b && !(b as HTMLButtonElement).disabled && (!v || v.readyState >= 2);
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
 }
 
 async function parleyJoin(browser: BenchBrowser, stack: BenchStack, timeoutMs: number): Promise<Breakdown> {
@@ -143,7 +147,9 @@ export async function runJoinTimeBench(o: BenchOptions): Promise<FigureResult> {
       try {
         const b = await parleyJoin(browser, stack, 30_000);
         joins.push(b);
-        log(`run ${i + 1}/${runs}: join ${b.total.toFixed(0)} ms (token ${b.token.toFixed(0)}, signal ${b.signal.toFixed(0)}, ICE/DTLS ${b.iceDtls.toFixed(0)}, first frame ${b.firstFrame.toFixed(0)}); floor ${floor.at(-1)!.toFixed(0)} ms`);
+        log(
+          `run ${i + 1}/${runs}: join ${b.total.toFixed(0)} ms (token ${b.token.toFixed(0)}, signal ${b.signal.toFixed(0)}, ICE/DTLS ${b.iceDtls.toFixed(0)}, first frame ${b.firstFrame.toFixed(0)}); floor ${floor.at(-1)!.toFixed(0)} ms`,
+        );
       } catch (err) {
         failures++;
         log(`run ${i + 1}/${runs}: join failed: ${(err as Error).message.split('\n')[0]}`);
@@ -164,7 +170,15 @@ export async function runJoinTimeBench(o: BenchOptions): Promise<FigureResult> {
       durationS: (Date.now() - t0) / 1000,
       machine: finishMachineInfo(machine),
       headline: [
-        { figure: 'click "Join" to first remote frame decoded', value, unit: 'ms', floor: fl, ratio: r, target: '<= 1.5x the floor', met: Number.isFinite(r) ? r <= 1.5 : null },
+        {
+          figure: 'click "Join" to first remote frame decoded',
+          value,
+          unit: 'ms',
+          floor: fl,
+          ratio: r,
+          target: '<= 1.5x the floor',
+          met: Number.isFinite(r) ? r <= 1.5 : null,
+        },
       ],
       series: [
         series('join: total', 'ms', col('total')),
@@ -196,7 +210,12 @@ export async function runJoinTimeBench(o: BenchOptions): Promise<FigureResult> {
         title: 'Join time breakdown (median of runs)',
         unit: 'ms',
         categories: ['token request', 'signal connection', 'ICE/DTLS', 'first frame', 'total'],
-        groups: [{ name: 'Parley join (median per phase)', values: [median(col('token')), median(col('signal')), median(col('iceDtls')), median(col('firstFrame')), value] }],
+        groups: [
+          {
+            name: 'Parley join (median per phase)',
+            values: [median(col('token')), median(col('signal')), median(col('iceDtls')), median(col('firstFrame')), value],
+          },
+        ],
         references: [{ value: fl, label: 'floor (P2P)' }],
       }),
     };

@@ -65,7 +65,9 @@ export async function runLatencyBench(o: BenchOptions): Promise<FigureResult> {
       sfuRuns.push(median(sfu));
       p2pRuns.push(median(p2p));
       ratioRuns.push(ratio(median(sfu), median(p2p)));
-      log(`window ${i + 1}/${windows}: SFU ${median(sfu).toFixed(1)} ms (${sfu.length} frames), P2P ${median(p2p).toFixed(1)} ms (${p2p.length} frames)`);
+      log(
+        `window ${i + 1}/${windows}: SFU ${median(sfu).toFixed(1)} ms (${sfu.length} frames), P2P ${median(p2p).toFixed(1)} ms (${p2p.length} frames)`,
+      );
     }
 
     const rejected = await receiver.evaluate(() => window.bench.rejectedFrames());
@@ -83,8 +85,24 @@ export async function runLatencyBench(o: BenchOptions): Promise<FigureResult> {
       durationS: (Date.now() - t0) / 1000,
       machine: finishMachineInfo(machine),
       headline: [
-        { figure: 'glass-to-glass, through the SFU (median frame)', value, unit: 'ms', floor, ratio: r, target: '<= 1.3x direct P2P', met: Number.isFinite(r) ? r <= 1.3 : null },
-        { figure: 'p95 frame, through the SFU', value: p95(sfuAll), unit: 'ms', floor: p95(p2pAll), ratio: ratio(p95(sfuAll), p95(p2pAll)), target: '(reported)', met: null },
+        {
+          figure: 'glass-to-glass, through the SFU (median frame)',
+          value,
+          unit: 'ms',
+          floor,
+          ratio: r,
+          target: '<= 1.3x direct P2P',
+          met: Number.isFinite(r) ? r <= 1.3 : null,
+        },
+        {
+          figure: 'p95 frame, through the SFU',
+          value: p95(sfuAll),
+          unit: 'ms',
+          floor: p95(p2pAll),
+          ratio: ratio(p95(sfuAll), p95(p2pAll)),
+          target: '(reported)',
+          met: null,
+        },
       ],
       series: [
         series('SFU, median per window', 'ms', sfuRuns),

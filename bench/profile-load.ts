@@ -50,11 +50,19 @@ try {
     });
     const nav = await page.evaluate(() => {
       const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      const res = performance.getEntriesByType('resource').map((r) => `${r.name.replace(/^.*\//, '')} ${(r as PerformanceResourceTiming).responseEnd.toFixed(0)} ms`);
+      const res = performance
+        .getEntriesByType('resource')
+        .map((r) => `${r.name.replace(/^.*\//, '')} ${(r as PerformanceResourceTiming).responseEnd.toFixed(0)} ms`);
       return { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd, res };
     });
-    const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([n, t]) => `  ${t.toFixed(1).padStart(7)} ms  ${n}`);
-    console.log(`\nrun ${i + 1}: DOMContentLoaded ${nav.dcl.toFixed(0)} ms, load ${nav.load.toFixed(0)} ms; resources: ${nav.res.join(', ')}`);
+    const top = (m: Map<string, number>, k: number) =>
+      [...m]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, k)
+        .map(([n, t]) => `  ${t.toFixed(1).padStart(7)} ms  ${n}`);
+    console.log(
+      `\nrun ${i + 1}: DOMContentLoaded ${nav.dcl.toFixed(0)} ms, load ${nav.load.toFixed(0)} ms; resources: ${nav.res.join(', ')}`,
+    );
     console.log('self time by script:\n' + top(byUrl, 8).join('\n'));
     console.log('self time by function:\n' + top(byFn, 12).join('\n'));
     await page.context().close();

@@ -38,7 +38,11 @@ function bundleSizes(dir: string): FileSize[] {
       if (statSync(p).isDirectory()) walk(p);
       else {
         const data = readFileSync(p);
-        out.push({ file: relative(dir, p), bytes: data.length, gzip: CODE.has(extname(p)) ? gzipSync(data, { level: 9 }).length : Number.NaN });
+        out.push({
+          file: relative(dir, p),
+          bytes: data.length,
+          gzip: CODE.has(extname(p)) ? gzipSync(data, { level: 9 }).length : Number.NaN,
+        });
       }
     }
   };
@@ -131,7 +135,10 @@ export async function runRendererBench(o: BenchOptions): Promise<FigureResult> {
         await page.goto(stack.url);
         await page.waitForFunction(() => window.__tti.ui !== undefined, undefined, { timeout: 30_000 });
         await sleep(700); // let the quiet window pass so late long tasks are seen
-        const r = await page.evaluate(() => ({ probe: window.__tti, dcl: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd }));
+        const r = await page.evaluate(() => ({
+          probe: window.__tti,
+          dcl: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+        }));
         tti.push(timeToInteractive(r.probe, r.dcl));
         ttiLongest.push(Math.max(0, ...r.probe.longTasks.map((t) => t.end - t.start)));
       } finally {
@@ -158,7 +165,11 @@ export async function runRendererBench(o: BenchOptions): Promise<FigureResult> {
     try {
       await openToJoin(page, stack.url, room);
       await page.getByRole('button', { name: /^Join now$/ }).click();
-      await page.waitForFunction((n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 2).length >= n, sizes.heap - 1, { timeout: 60_000 });
+      await page.waitForFunction(
+        (n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 2).length >= n,
+        sizes.heap - 1,
+        { timeout: 60_000 },
+      );
       await sleep(settleMs);
       for (let i = 0; i < windows; i++) {
         const h = await heapMiB(page);
@@ -166,12 +177,18 @@ export async function runRendererBench(o: BenchOptions): Promise<FigureResult> {
         heapAfterGc.push(h.afterGcMiB);
         await sleep(windowMs);
       }
-      log(`heap with ${sizes.heap} people: ${median(heapUsed).toFixed(1)} MiB (${median(heapAfterGc).toFixed(1)} after GC); ${await videoTiles(page)} playing videos`);
+      log(
+        `heap with ${sizes.heap} people: ${median(heapUsed).toFixed(1)} MiB (${median(heapAfterGc).toFixed(1)} after GC); ${await videoTiles(page)} playing videos`,
+      );
 
       // Long tasks in a 25-tile grid: 24 publishers + this participant, grid view, steady state.
       try {
         await publishers.add(await grants(sizes.grid - 1 - publishers.count));
-        await page.waitForFunction((n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 2).length >= n, sizes.grid - 1, { timeout: 90_000 });
+        await page.waitForFunction(
+          (n) => [...document.querySelectorAll('video')].filter((v) => v.readyState >= 2).length >= n,
+          sizes.grid - 1,
+          { timeout: 90_000 },
+        );
         await sleep(settleMs);
         await page.evaluate(() => {
           const w = window as unknown as { __lt: number[] };
@@ -191,7 +208,9 @@ export async function runRendererBench(o: BenchOptions): Promise<FigureResult> {
           longTaskMax.push(Math.max(0, ...lt));
           longTaskCount.push(lt.length);
         }
-        log(`25-tile grid: ${await videoTiles(page)} playing videos; long tasks per window ${longTaskCount.join(',')}, longest ${Math.max(...longTaskMax).toFixed(0)} ms`);
+        log(
+          `25-tile grid: ${await videoTiles(page)} playing videos; long tasks per window ${longTaskCount.join(',')}, longest ${Math.max(...longTaskMax).toFixed(0)} ms`,
+        );
       } catch (err) {
         // The grid needs 24 publishers on this machine; if it cannot host them, keep the other figures.
         gridFailure = (err as Error).message.split('\n')[0] ?? 'error';
@@ -214,9 +233,27 @@ export async function runRendererBench(o: BenchOptions): Promise<FigureResult> {
       machine: finishMachineInfo(machine),
       headline: [
         { figure: 'web client bundle, JS + CSS + HTML (gzip -9)', value: gzipKb, unit: 'kB', target: '<= 600 kB', met: gzipKb <= 600 },
-        { figure: 'time to interactive (cold load, median)', value: median(tti), unit: 'ms', target: '<= 300 ms', met: Number.isFinite(median(tti)) ? median(tti) <= 300 : null },
-        { figure: `JS heap, one participant in a ${sizes.heap}-person meeting`, value: heap, unit: 'MiB', target: '<= 100 MB', met: Number.isFinite(heap) ? heap * 1.048576 <= 100 : null },
-        { figure: `longest main-thread task, ${sizes.grid}-tile grid, steady`, value: worstLongTask, unit: 'ms', target: 'none > 50 ms', met: Number.isFinite(worstLongTask) ? worstLongTask <= 50 : null },
+        {
+          figure: 'time to interactive (cold load, median)',
+          value: median(tti),
+          unit: 'ms',
+          target: '<= 300 ms',
+          met: Number.isFinite(median(tti)) ? median(tti) <= 300 : null,
+        },
+        {
+          figure: `JS heap, one participant in a ${sizes.heap}-person meeting`,
+          value: heap,
+          unit: 'MiB',
+          target: '<= 100 MB',
+          met: Number.isFinite(heap) ? heap * 1.048576 <= 100 : null,
+        },
+        {
+          figure: `longest main-thread task, ${sizes.grid}-tile grid, steady`,
+          value: worstLongTask,
+          unit: 'ms',
+          target: 'none > 50 ms',
+          met: Number.isFinite(worstLongTask) ? worstLongTask <= 50 : null,
+        },
       ],
       series: [
         series('time to interactive', 'ms', tti),

@@ -135,7 +135,15 @@ export async function runRoomScaleBench(o: BenchOptions & { sizes?: number[] }):
         await sleep(o.smoke ? 500 : 3000);
         for (const adaptive of [true, false]) {
           const grant = await session.join(room, 'Subscriber');
-          const r = await measureConfig(browser, harness.url, grant, n, adaptive, { sfu: stack.sfuPid, publishers: publishers.pid }, timing);
+          const r = await measureConfig(
+            browser,
+            harness.url,
+            grant,
+            n,
+            adaptive,
+            { sfu: stack.sfuPid, publishers: publishers.pid },
+            timing,
+          );
           configs.push(r);
           const m = (k: keyof Sample) => median(r.samples.map((s) => s[k]));
           log(
@@ -154,7 +162,8 @@ export async function runRoomScaleBench(o: BenchOptions & { sizes?: number[] }):
     if (configs.length === 0) throw new Error(`no room size could be measured: ${stoppedAt?.why}`);
     const measured = [...new Set(configs.map((c) => c.n))];
 
-    const med = (n: number, adaptive: boolean, k: keyof Sample) => median(configs.find((c) => c.n === n && c.adaptive === adaptive)?.samples.map((s) => s[k]) ?? []);
+    const med = (n: number, adaptive: boolean, k: keyof Sample) =>
+      median(configs.find((c) => c.n === n && c.adaptive === adaptive)?.samples.map((s) => s[k]) ?? []);
     const headN = measured.includes(16) ? 16 : measured[measured.length - 1]!;
     const on = med(headN, true, 'downKbps');
     const off = med(headN, false, 'downKbps');
@@ -181,8 +190,16 @@ export async function runRoomScaleBench(o: BenchOptions & { sizes?: number[] }):
       ];
     });
     const allSeries: SeriesResult[] = configs.flatMap((c) => [
-      series(`N=${c.n} adaptive ${c.adaptive ? 'on' : 'off'}: downlink`, 'kbps', c.samples.map((s) => s.downKbps)),
-      series(`N=${c.n} adaptive ${c.adaptive ? 'on' : 'off'}: decoded fps per tile`, 'fps', c.samples.map((s) => s.fpsPerTile)),
+      series(
+        `N=${c.n} adaptive ${c.adaptive ? 'on' : 'off'}: downlink`,
+        'kbps',
+        c.samples.map((s) => s.downKbps),
+      ),
+      series(
+        `N=${c.n} adaptive ${c.adaptive ? 'on' : 'off'}: decoded fps per tile`,
+        'fps',
+        c.samples.map((s) => s.fpsPerTile),
+      ),
     ]);
     const result: FigureResult = {
       id: 'room-scale',
@@ -215,13 +232,26 @@ export async function runRoomScaleBench(o: BenchOptions & { sizes?: number[] }):
       tables: [
         {
           title: `Per room size (median of ${timing.windows} windows of ${timing.windowMs / 1000} s after ${timing.warmupMs / 1000} s warm-up; CPU in cores, 2.0 = this machine)`,
-          columns: ['N', 'adaptive stream', 'downlink kbps', 'decoded fps / tile', 'subscriber CPU', 'livekit-server CPU', 'livekit-server RSS MiB', 'publishers CPU', 'machine CPU', 'tile frame widths'],
+          columns: [
+            'N',
+            'adaptive stream',
+            'downlink kbps',
+            'decoded fps / tile',
+            'subscriber CPU',
+            'livekit-server CPU',
+            'livekit-server RSS MiB',
+            'publishers CPU',
+            'machine CPU',
+            'tile frame widths',
+          ],
           rows,
         },
       ],
       notes: [
         ...(stoppedAt ? [`Stopped at N = ${stoppedAt.n}: ${stoppedAt.why}.`] : []),
-        ...(skipped.length ? [`Not measured: N = ${skipped.join(', ')} (the figure's ${BUDGET_MS / 60_000}-minute time budget would have been exceeded).`] : []),
+        ...(skipped.length
+          ? [`Not measured: N = ${skipped.join(', ')} (the figure's ${BUDGET_MS / 60_000}-minute time budget would have been exceeded).`]
+          : []),
         ...(headN !== 16 && !o.smoke ? [`N = 16 could not be measured; the headline uses N = ${headN}.`] : []),
         `Publishers: up to ${measured[measured.length - 1]} @livekit/rtc-node participants in one process, each 1280x720 VP8 simulcast with Parley's camera layers (1280x720 at up to 1.7 Mbps, 640x360, 320x180) at ${PUBLISH_FPS} fps plus a 48 kHz tone, dynacast on. ${PUBLISH_FPS} fps rather than a camera's 30 because one three-layer 720p encode costs ~0.3 cores at 15 fps here: the layers, and so which one the SFU forwards to each tile, are the same, only the encoding work per second is smaller. The publishers share the 2 cores with the SFU and the subscriber; 'machine CPU' and 'decoded fps / tile' (against the ${PUBLISH_FPS} fps published) show where the machine saturates.`,
         "Subscriber: livekit-client in Chromium, every camera attached to a tile of a 1280x720 grid laid out with Parley's own gridGeometry (renderer/src/lib/layout.ts), audio played; downlink = all inbound RTP bytes (video and audio) over the window.",

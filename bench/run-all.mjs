@@ -26,7 +26,9 @@ for (const figure of figures) {
     timeout: TIMEOUT_MS,
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  summary.push(`${figure}: ${r.error ? `stopped (${r.error.message})` : r.status === 0 ? 'done' : `exit ${r.status ?? r.signal}`} in ${seconds} s`);
+  summary.push(
+    `${figure}: ${r.error ? `stopped (${r.error.message})` : r.status === 0 ? 'done' : `exit ${r.status ?? r.signal}`} in ${seconds} s`,
+  );
 }
 console.log(`\n${summary.join('\n')}\nResults: docs/benchmarks.md, charts: docs/benchmarks/`);
 process.exit(0);

@@ -121,7 +121,9 @@ export async function runTeamServerBench(o: BenchOptions): Promise<FigureResult>
       halfP99.push(h.latency.p99);
       non2xx += h.non2xx;
       errors += h.errors + h.timeouts;
-      log(`run ${i + 1}/${runs}: mint ${mint.at(-1)!.toFixed(0)}/s, peak ${peak.at(-1)!.toFixed(0)}/s p99 ${p.latency.p99} ms, half ${rate}/s p99 ${h.latency.p99} ms`);
+      log(
+        `run ${i + 1}/${runs}: mint ${mint.at(-1)!.toFixed(0)}/s, peak ${peak.at(-1)!.toFixed(0)}/s p99 ${p.latency.p99} ms, half ${rate}/s p99 ${h.latency.p99} ms`,
+      );
     }
 
     const rateRatio = ratio(median(peak), median(mint));
@@ -169,7 +171,7 @@ export async function runTeamServerBench(o: BenchOptions): Promise<FigureResult>
       notes: [
         routeNote,
         `Each run: ${mintMs / 1000} s of minting in the bench process (one Node thread, like the server), then ${loadS} s of autocannon at full speed, then ${loadS} s at half of that run's peak; the team server runs in its own process.`,
-        'The team server\'s per-client-IP rate limit (default 1200 requests/minute) is lifted to 1,000,000/minute for this figure: all load comes from one loopback address, and with the default the figure would be the limiter (20 req/s, then 429s), not the server.',
+        "The team server's per-client-IP rate limit (default 1200 requests/minute) is lifted to 1,000,000/minute for this figure: all load comes from one loopback address, and with the default the figure would be the limiter (20 req/s, then 429s), not the server.",
         `Non-2xx responses: ${non2xx}; errors/timeouts: ${errors}; status codes: ${JSON.stringify(statusCounts)}.`,
       ],
       charts: [],

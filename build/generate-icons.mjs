@@ -34,11 +34,18 @@ function png(size, pixel) {
     const row = Buffer.alloc(1 + size * 4);
     for (let x = 0; x < size; x += 1) {
       // 4x supersampling for smooth edges
-      let r = 0, g = 0, b = 0, a = 0;
-      for (let sy = 0; sy < 2; sy += 1) for (let sx = 0; sx < 2; sx += 1) {
-        const [pr, pg, pb, pa] = pixel((x + (sx + 0.5) / 2) / size, (y + (sy + 0.5) / 2) / size);
-        r += pr * pa; g += pg * pa; b += pb * pa; a += pa;
-      }
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
+      for (let sy = 0; sy < 2; sy += 1)
+        for (let sx = 0; sx < 2; sx += 1) {
+          const [pr, pg, pb, pa] = pixel((x + (sx + 0.5) / 2) / size, (y + (sy + 0.5) / 2) / size);
+          r += pr * pa;
+          g += pg * pa;
+          b += pb * pa;
+          a += pa;
+        }
       const offset = 1 + x * 4;
       row[offset] = a ? Math.round(r / a) : 0;
       row[offset + 1] = a ? Math.round(g / a) : 0;
@@ -71,8 +78,10 @@ const bubble = (x, y, cx, cy, r) => Math.hypot(x - cx, y - cy) <= r;
 
 const appIcon = (x, y) => {
   if (!inRoundedSquare(x, y, 0.06, 0.2)) return TRANSPARENT;
-  if (bubble(x, y, 0.6, 0.42, 0.2) || (x > 0.62 && x < 0.78 && y > 0.5 && y < 0.72 && y - 0.5 < (0.78 - x) * 1.2)) return [158, 197, 255, 1];
-  if (bubble(x, y, 0.4, 0.56, 0.22) || (x > 0.24 && x < 0.4 && y > 0.64 && y < 0.86 && y - 0.64 < (x - 0.24) * 1.3)) return [255, 255, 255, 1];
+  if (bubble(x, y, 0.6, 0.42, 0.2) || (x > 0.62 && x < 0.78 && y > 0.5 && y < 0.72 && y - 0.5 < (0.78 - x) * 1.2))
+    return [158, 197, 255, 1];
+  if (bubble(x, y, 0.4, 0.56, 0.22) || (x > 0.24 && x < 0.4 && y > 0.64 && y < 0.86 && y - 0.64 < (x - 0.24) * 1.3))
+    return [255, 255, 255, 1];
   return [29, 31, 36, 1];
 };
 

@@ -1,4 +1,4 @@
-import { APP_HOST, APP_SCHEME } from '../preload/contract';
+import { APP_HOST, APP_SCHEME } from '@contracts/desktop';
 
 // Node's URL gives "null" as the origin of non-special schemes such as parley:, so compare the
 // scheme and host explicitly.

@@ -31,7 +31,7 @@ import {
   type Navigation,
   type ScreenAccess,
   type Settings,
-} from '../preload/contract';
+} from '@contracts/desktop';
 import { appPageUrl, isHttpUrl } from './app-url';
 import { buildContentSecurityPolicy } from './csp';
 import { createDeepLinkRouter, findDeepLink, type DeepLinkRouter } from './deep-links';
@@ -174,7 +174,9 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   };
   // A constant URL, never one from a page.
   const openScreenRecordingSettings = (): Promise<void> => electron.shell.openExternal(SCREEN_SETTINGS_URL); // eng-disable OPEN_EXTERNAL_JS_CHECK
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, { openExternal, log: log.child({ module: 'navigation' }) }));
+  app.on('web-contents-created', (_event, contents) =>
+    hardenWebContents(contents, { openExternal, log: log.child({ module: 'navigation' }) }),
+  );
 
   await app.whenReady();
 

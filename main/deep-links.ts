@@ -2,7 +2,7 @@
 // http(s) URL, e.g. parley://join/meet.example.com/standup or
 // parley://join/http%3A%2F%2F192.168.1.20%3A7800/standup for a LAN host.
 // A link only opens the join screen; joining always needs a click in the app.
-import { APP_SCHEME, RoomRefSchema, type Navigation, type RoomRef } from '../preload/contract';
+import { APP_SCHEME, RoomRefSchema, type Navigation, type RoomRef } from '@contracts/desktop';
 import type { Logger } from './log';
 
 export function parseDeepLink(link: string): RoomRef | null {

@@ -1,4 +1,4 @@
-import type { BridgeErrorInfo, ErrorCode } from '../preload/contract';
+import type { BridgeErrorInfo, ErrorCode } from '@contracts/desktop';
 
 /** An error with a code the renderer (and tests) can act on. */
 export class ParleyError extends Error {

@@ -14,7 +14,7 @@ import {
   type InvokeResponse,
   type IpcResult,
   type WindowRole,
-} from '../preload/contract';
+} from '@contracts/desktop';
 import { isAppUrl } from './app-url';
 import { ParleyError, toBridgeError } from './errors';
 import type { Logger } from './log';
@@ -39,13 +39,17 @@ export interface IpcDeps {
 }
 
 /** Returns the sender's role, or throws IPC_FORBIDDEN_SENDER. */
-export function authorizeSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, registry: WindowRegistry, audience: readonly WindowRole[]): WindowRole {
+export function authorizeSender(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  registry: WindowRegistry,
+  audience: readonly WindowRole[],
+): WindowRole {
   const frame = event.senderFrame;
   if (!frame) throw new ParleyError('IPC_FORBIDDEN_SENDER', 'The sending frame is gone.');
   if (frame.parent !== null) throw new ParleyError('IPC_FORBIDDEN_SENDER', 'Only top-level frames may use the bridge.');
   if (!isAppUrl(frame.url)) throw new ParleyError('IPC_FORBIDDEN_SENDER', 'The sender is not a Parley page.');
   const role = registry.roleOf(event.sender);
-  if (!role) throw new ParleyError('IPC_FORBIDDEN_SENDER', 'The sender is not one of Parley\'s windows.');
+  if (!role) throw new ParleyError('IPC_FORBIDDEN_SENDER', "The sender is not one of Parley's windows.");
   if (!audience.includes(role)) throw new ParleyError('IPC_FORBIDDEN_SENDER', `A ${role} window may not use this channel.`);
   return role;
 }
@@ -91,7 +95,11 @@ async function dispatch<C extends InvokeChannel>(
   }
 }
 
-export type EventSender = <C extends EventChannel>(contents: WebContents | null | undefined, channel: C, payload: EventPayload<C>) => boolean;
+export type EventSender = <C extends EventChannel>(
+  contents: WebContents | null | undefined,
+  channel: C,
+  payload: EventPayload<C>,
+) => boolean;
 
 /** Sends a main -> page event after checking the payload and that the target window may get it. */
 export function createEventSender(registry: WindowRegistry, log: Logger): EventSender {

@@ -2,7 +2,7 @@
 // for a team with no server, reachable from the LAN. The server module is loaded lazily so the app
 // starts as fast without it, and a build without it still runs (LOCAL_HOST_UNAVAILABLE).
 import type { NetworkInterfaceInfo } from 'node:os';
-import type { LocalHostStatus, Settings } from '../preload/contract';
+import type { LocalHostStatus, Settings } from '@contracts/desktop';
 import { ParleyError, toBridgeError } from './errors';
 import type { Logger } from './log';
 
@@ -76,7 +76,12 @@ export function createLocalHost(deps: LocalHostDeps): LocalHost {
       if (typeof module.startTeamServer !== 'function') throw new Error('startTeamServer is not exported');
     } catch (error) {
       log.error('local-host.unavailable', { error });
-      return set({ state: 'error', url: null, lanUrls: [], error: toBridgeError(new ParleyError('LOCAL_HOST_UNAVAILABLE', 'This build of Parley cannot host meetings.')) });
+      return set({
+        state: 'error',
+        url: null,
+        lanUrls: [],
+        error: toBridgeError(new ParleyError('LOCAL_HOST_UNAVAILABLE', 'This build of Parley cannot host meetings.')),
+      });
     }
     try {
       const lan = lanVisible ? lanAddresses(deps.networkInterfaces()) : [];
@@ -94,7 +99,8 @@ export function createLocalHost(deps: LocalHostDeps): LocalHost {
       return set({ state: 'running', url: `http://127.0.0.1:${port}`, lanUrls, error: null });
     } catch (error) {
       log.error('local-host.start_failed', { error });
-      const message = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${port} is already in use.` : 'The local server could not start.';
+      const message =
+        (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${port} is already in use.` : 'The local server could not start.';
       return set({ state: 'error', url: null, lanUrls: [], error: { code: 'LOCAL_HOST_FAILED', message } });
     }
   }

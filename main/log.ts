@@ -21,8 +21,10 @@ const consoleSink: LogSink = (line) => {
 };
 
 export function createLogger(bindings: LogFields = {}, sink: LogSink = consoleSink): Logger {
-  const write = (level: LogLevel) => (event: string, fields: LogFields = {}) =>
-    sink({ level, time: new Date().toISOString(), event, ...bindings, ...fields });
+  const write =
+    (level: LogLevel) =>
+    (event: string, fields: LogFields = {}) =>
+      sink({ level, time: new Date().toISOString(), event, ...bindings, ...fields });
   return {
     debug: write('debug'),
     info: write('info'),

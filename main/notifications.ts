@@ -2,7 +2,7 @@
 // reports events; main decides whether they are worth interrupting for, and a click brings up
 // the view the notification was about.
 import type { Notification as ElectronNotification, NotificationConstructorOptions } from 'electron';
-import type { CallState, Navigation, NotificationRequest, NotificationResult } from '../preload/contract';
+import type { CallState, Navigation, NotificationRequest, NotificationResult } from '@contracts/desktop';
 import type { Logger } from './log';
 
 export interface NotificationContext {
@@ -36,7 +36,10 @@ export function notificationContent(request: NotificationRequest): { title: stri
     case 'participant-joined':
       return { title: `${request.participantName} joined`, body: roomTitle(request) };
     case 'chat-message':
-      return { title: `${request.from} in ${roomTitle(request)}`, body: request.text.length > 140 ? `${request.text.slice(0, 139)}…` : request.text };
+      return {
+        title: `${request.from} in ${roomTitle(request)}`,
+        body: request.text.length > 140 ? `${request.text.slice(0, 139)}…` : request.text,
+      };
     case 'hand-raised':
       return { title: `${request.participantName} raised their hand`, body: roomTitle(request) };
     case 'lobby-guest':

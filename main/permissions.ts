@@ -1,7 +1,7 @@
 // Permission table: camera/microphone, display capture, notifications and fullscreen for the main
 // app page, nothing for anyone else. Both the request and the check handler use the same answer.
 import type { Session, WebContents } from 'electron';
-import { APP_ORIGIN, type WindowRole } from '../preload/contract';
+import { APP_ORIGIN, type WindowRole } from '@contracts/desktop';
 import { isAppUrl } from './app-url';
 import type { Logger } from './log';
 
@@ -47,15 +47,16 @@ export function installPermissionHandlers({ session, roleOf, log }: PermissionDe
     if (!allowed) log.warn('permission.request_denied', { permission, url: details.requestingUrl });
     callback(allowed);
   });
-  session.setPermissionCheckHandler((contents, permission, requestingOrigin, details) =>
-    requestingOrigin === APP_ORIGIN &&
-    isPermissionAllowed({
-      permission,
-      role: roleOf(contents),
-      requestingUrl: details.requestingUrl ?? (contents ? contents.getURL() : undefined),
-      isMainFrame: details.isMainFrame,
-      mediaTypes: details.mediaType && details.mediaType !== 'unknown' ? [details.mediaType] : undefined,
-    }),
+  session.setPermissionCheckHandler(
+    (contents, permission, requestingOrigin, details) =>
+      requestingOrigin === APP_ORIGIN &&
+      isPermissionAllowed({
+        permission,
+        role: roleOf(contents),
+        requestingUrl: details.requestingUrl ?? (contents ? contents.getURL() : undefined),
+        isMainFrame: details.isMainFrame,
+        mediaTypes: details.mediaType && details.mediaType !== 'unknown' ? [details.mediaType] : undefined,
+      }),
   );
   // WebHID/USB/serial: Parley needs none of them.
   session.setDevicePermissionHandler(() => false);

@@ -2,7 +2,7 @@
 // whether to recover the call; it never touches devices, and the renderer must not turn the
 // camera or microphone back on by itself after a resume.
 import type { PowerMonitor, PowerSaveBlocker } from 'electron';
-import type { PowerEvent } from '../preload/contract';
+import type { PowerEvent } from '@contracts/desktop';
 import type { Logger } from './log';
 
 export interface PowerDeps {

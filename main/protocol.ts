@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, relative, isAbsolute, sep } from 'node:path';
 import type { CustomScheme } from 'electron';
-import { APP_HOST, APP_SCHEME } from '../preload/contract';
+import { APP_HOST, APP_SCHEME } from '@contracts/desktop';
 import type { Logger } from './log';
 
 /** Registered before `ready`: standard + secure gives the scheme an origin, fetch and secure-context APIs. */

@@ -3,7 +3,7 @@
 import { mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsPatch } from '../preload/contract';
+import { DEFAULT_SETTINGS, SettingsSchema, type Settings, type SettingsPatch } from '@contracts/desktop';
 import { ParleyError } from './errors';
 import type { Logger } from './log';
 

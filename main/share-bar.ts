@@ -1,7 +1,7 @@
 // The small "Sharing <name> — Stop" bar: always on top, never focused, and excluded from capture
 // so it does not show up in the very share it controls.
 import type { BrowserWindow, Screen } from 'electron';
-import type { ShareBarState } from '../preload/contract';
+import type { ShareBarState } from '@contracts/desktop';
 import { appPageUrl } from './app-url';
 import type { EventSender } from './ipc';
 import type { Logger } from './log';

@@ -5,7 +5,7 @@
 // OS repeat the press, so "held" is a press followed by repeats; the key counts as released when
 // the repeats stop. The first timeout covers the OS's initial repeat delay.
 import type { GlobalShortcut } from 'electron';
-import type { CallControl, Settings, ShortcutStatus } from '../preload/contract';
+import type { CallControl, Settings, ShortcutStatus } from '@contracts/desktop';
 import type { Logger } from './log';
 
 export interface ShortcutDeps {
@@ -90,7 +90,8 @@ export function createShortcuts(deps: ShortcutDeps): Shortcuts {
         return current;
       }
       const pushToTalk = register(config.pushToTalk, onPushToTalk);
-      const toggleMute = config.toggleMute === config.pushToTalk && pushToTalk !== 'off' ? 'unavailable' : register(config.toggleMute, onToggleMute);
+      const toggleMute =
+        config.toggleMute === config.pushToTalk && pushToTalk !== 'off' ? 'unavailable' : register(config.toggleMute, onToggleMute);
       current = { pushToTalk, toggleMute };
       deps.log.info('shortcuts.applied', current);
       return current;

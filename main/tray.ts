@@ -1,7 +1,7 @@
 // The tray icon: shows whether the microphone and camera are live, and offers quick mute and leave
 // while the window is hidden (the call keeps running when the window is closed to the tray).
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
-import type { CallControl, CallState } from '../preload/contract';
+import type { CallControl, CallState } from '@contracts/desktop';
 
 export type TrayIconState = 'idle' | 'live' | 'muted';
 

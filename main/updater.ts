@@ -1,6 +1,6 @@
 // Auto-update through electron-updater from the generic feed in electron-builder.yml. Updates
 // download in the background and install on quit, or on request when no call is running.
-import type { UpdateStatus } from '../preload/contract';
+import type { UpdateStatus } from '@contracts/desktop';
 import { ParleyError } from './errors';
 import type { Logger } from './log';
 

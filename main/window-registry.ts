@@ -1,7 +1,7 @@
 // Which of Parley's windows each webContents belongs to. IPC and permission checks ask this
 // instead of trusting anything the page says about itself.
 import type { WebContents } from 'electron';
-import type { WindowRole } from '../preload/contract';
+import type { WindowRole } from '@contracts/desktop';
 
 export interface WindowRegistry {
   register(contents: WebContents, role: WindowRole): void;

@@ -1,7 +1,7 @@
 // The only place Parley constructs BrowserWindows. Every window gets the same locked-down
 // webPreferences; callers choose size and chrome, never security.
 import type { BrowserWindow as ElectronBrowserWindow, BrowserWindowConstructorOptions } from 'electron';
-import type { WindowRole } from '../preload/contract';
+import type { WindowRole } from '@contracts/desktop';
 import type { WindowRegistry } from './window-registry';
 
 export type BrowserWindowClass = new (options: BrowserWindowConstructorOptions) => ElectronBrowserWindow;

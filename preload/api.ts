@@ -9,7 +9,7 @@ import type {
   InvokeResponse,
   IpcResult,
   Unsubscribe,
-} from './contract';
+} from '@contracts/desktop';
 
 /** The two things the bridge needs from ipcRenderer. */
 export interface BridgeTransport {
@@ -21,7 +21,10 @@ export interface BridgeTransport {
 export function createDesktopApi(transport: BridgeTransport): DesktopApi {
   // Only type information comes from the contract; main validates every payload, so the preload
   // stays a thin, auditable pass-through.
-  async function call<C extends InvokeChannel>(channel: C, ...payload: InvokeRequest<C> extends undefined ? [] : [InvokeRequest<C>]): Promise<InvokeResponse<C>> {
+  async function call<C extends InvokeChannel>(
+    channel: C,
+    ...payload: InvokeRequest<C> extends undefined ? [] : [InvokeRequest<C>]
+  ): Promise<InvokeResponse<C>> {
     const result = (await transport.invoke(channel, payload[0])) as IpcResult<InvokeResponse<C>>;
     if (result.ok) return result.value;
     throw new Error(`[${result.error.code}] ${result.error.message}`);

@@ -1,7 +1,7 @@
 // The sandboxed preload: exposes exactly one object, `window.parley`, to Parley's own pages.
 import { contextBridge, ipcRenderer } from 'electron';
 import { createDesktopApi, type BridgeTransport } from './api';
-import type { APP_ORIGIN as AppOrigin } from './contract';
+import type { APP_ORIGIN as AppOrigin } from '@contracts/desktop';
 
 // Literal copy of APP_ORIGIN: importing the contract's value would pull zod into this bundle.
 const APP_ORIGIN: typeof AppOrigin = 'parley://app';

@@ -20,7 +20,17 @@ for (const tier of tiers) {
   const report = join(work, `${tier}.json`);
   const r = spawnSync(
     process.execPath,
-    ['node_modules/vitest/vitest.mjs', 'run', '--project', tier, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, '--passWithNoTests=false', ...extra],
+    [
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      '--project',
+      tier,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      '--passWithNoTests=false',
+      ...extra,
+    ],
     { stdio: 'inherit' },
   );
   try {

@@ -13,7 +13,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { ErrorBody, ErrorCode } from './api/contract';
+import type { ErrorBody, ErrorCode } from '@contracts/api';
 import { assertRouteGuarded, authHook } from './auth/guard';
 import type { AppContext } from './context';
 import { contentSecurityPolicy } from './csp';
@@ -65,7 +65,9 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     // Malformed URLs (bad %-encoding, over-long params) never reach a route: answer them in our shape.
     frameworkErrors: (err, _req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
-      void (reply as unknown as FastifyReply).code(status).send(body('BAD_REQUEST', status === 414 ? 'URL path segment too long' : 'malformed URL'));
+      void (reply as unknown as FastifyReply)
+        .code(status)
+        .send(body('BAD_REQUEST', status === 414 ? 'URL path segment too long' : 'malformed URL'));
     },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -134,7 +136,13 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   const webDir = ctx.settings.webClientDir;
   const hasWebClient = !!webDir && existsSync(join(webDir, 'index.html'));
   if (hasWebClient) {
-    await app.register(fastifyStatic, { root: webDir, index: 'index.html', wildcard: false, cacheControl: false, setHeaders: cacheHeaders });
+    await app.register(fastifyStatic, {
+      root: webDir,
+      index: 'index.html',
+      wildcard: false,
+      cacheControl: false,
+      setHeaders: cacheHeaders,
+    });
   }
 
   app.setNotFoundHandler((req, reply) => {

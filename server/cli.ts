@@ -60,7 +60,9 @@ async function main(argv: string[]): Promise<number> {
   if (!options.livekit && !options.livekitBinary) {
     const found = findLivekitBinary();
     if (!found) {
-      process.stderr.write('invalid configuration:\n  - no LiveKit: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, or put livekit-server on PATH / set LIVEKIT_SERVER_BIN for the embedded SFU\n');
+      process.stderr.write(
+        'invalid configuration:\n  - no LiveKit: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, or put livekit-server on PATH / set LIVEKIT_SERVER_BIN for the embedded SFU\n',
+      );
       return 2;
     }
     options.livekitBinary = found;

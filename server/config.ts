@@ -9,15 +9,19 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-  .transform((u) => u.replace(/\/+$/, ''));
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).transform((u) => u.replace(/\/+$/, ''));
 const wsUrl = z
   .url({ protocol: /^(wss?|https?)$/, error: 'must be a ws://, wss://, http:// or https:// URL' })
   .transform((u) => u.replace(/\/+$/, ''));
-const boolish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const boolish = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 const intIn = (min: number, max: number) =>
-  z.coerce.number({ error: `must be an integer ${min}..${max}` }).int(`must be an integer ${min}..${max}`).min(min, `must be an integer ${min}..${max}`).max(max, `must be an integer ${min}..${max}`);
+  z.coerce
+    .number({ error: `must be an integer ${min}..${max}` })
+    .int(`must be an integer ${min}..${max}`)
+    .min(min, `must be an integer ${min}..${max}`)
+    .max(max, `must be an integer ${min}..${max}`);
 
 /** Each key, its environment variable, and its schema. The docs table in docs/server.md mirrors this. */
 export const SETTINGS = {
@@ -99,12 +103,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     const result = def.schema.safeParse(raw[key]);
     const name = sources[key] === 'env' ? def.env : key;
     if (result.success) settings[key] = result.data;
-    else problems.push(`${name}: ${result.error.issues[0]?.message ?? 'invalid'}${def.env.includes('SECRET') || key === 'metricsToken' ? '' : ` (got ${JSON.stringify(raw[key])})`}`);
+    else
+      problems.push(
+        `${name}: ${result.error.issues[0]?.message ?? 'invalid'}${def.env.includes('SECRET') || key === 'metricsToken' ? '' : ` (got ${JSON.stringify(raw[key])})`}`,
+      );
   }
 
   const lk = [settings.livekitUrl, settings.livekitApiKey, settings.livekitApiSecret].filter((v) => v !== undefined).length;
   if (lk > 0 && lk < 3) {
-    problems.push('LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET: give all three to use an existing LiveKit, or none for the embedded SFU');
+    problems.push(
+      'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET: give all three to use an existing LiveKit, or none for the embedded SFU',
+    );
   }
   if (problems.length) throw new ConfigError(problems);
   return { settings: settings as ServerSettings, sources };

@@ -48,7 +48,13 @@ export interface AppContext {
   metrics: Metrics;
 }
 
-export function createContext(deps: { settings: RuntimeSettings; log: Logger; db: Db; livekit: LivekitService; setupCode: string | undefined }): AppContext {
+export function createContext(deps: {
+  settings: RuntimeSettings;
+  log: Logger;
+  db: Db;
+  livekit: LivekitService;
+  setupCode: string | undefined;
+}): AppContext {
   const { db } = deps;
   const stored = new SettingsStore(db);
   const bus = new EventBus();
@@ -69,7 +75,12 @@ export function createContext(deps: { settings: RuntimeSettings; log: Logger; db
     lobby,
     bus,
     presence: new Presence(),
-    guestLinks: new GuestLinkSigner(Buffer.from(stored.getOrCreate('guest-link-key', () => randomSecret()), 'base64url')),
+    guestLinks: new GuestLinkSigner(
+      Buffer.from(
+        stored.getOrCreate('guest-link-key', () => randomSecret()),
+        'base64url',
+      ),
+    ),
     setup: { code: deps.setupCode },
     loginFailures: new WindowCounter(5, 15 * 60_000),
     metrics: new Metrics(),
@@ -78,7 +89,10 @@ export function createContext(deps: { settings: RuntimeSettings; log: Logger; db
 
 /** The users who host room: its owner and every enabled admin. */
 export function hostIds(auth: AuthService, rooms: RoomStore, room: string): string[] {
-  const ids = auth.users.list().filter((u) => u.role === 'admin' && !u.disabled).map((u) => u.id);
+  const ids = auth.users
+    .list()
+    .filter((u) => u.role === 'admin' && !u.disabled)
+    .map((u) => u.id);
   const owner = rooms.get(room)?.owner.id;
   if (owner && !ids.includes(owner) && !auth.users.byId(owner)?.disabled) ids.push(owner);
   return ids;

@@ -1,4 +1,4 @@
-import type { ErrorCode } from './api/contract';
+import type { ErrorCode } from '@contracts/api';
 
 /** The HTTP status each error code is sent with. */
 const STATUS: Record<ErrorCode, number> = {

@@ -72,7 +72,8 @@ function embeddedSfuKeys(dataDir: string): SfuKeys {
   const file = join(dataDir, SFU_KEYS_FILE);
   if (existsSync(file)) {
     const k = JSON.parse(readFileSync(file, 'utf8')) as Partial<SfuKeys>;
-    if (typeof k.apiKey === 'string' && typeof k.apiSecret === 'string' && k.apiSecret.length >= 32) return { apiKey: k.apiKey, apiSecret: k.apiSecret };
+    if (typeof k.apiKey === 'string' && typeof k.apiSecret === 'string' && k.apiSecret.length >= 32)
+      return { apiKey: k.apiKey, apiSecret: k.apiSecret };
     throw new Error(`${file} is damaged; delete it to generate new SFU keys`);
   }
   const keys = generateSfuKeys();
@@ -87,7 +88,9 @@ export function optionsFromSettings(s: ServerSettings): TeamServerOptions {
     host: s.host ?? '127.0.0.1',
     port: s.port ?? 8080,
     ...(s.publicUrl ? { publicUrl: s.publicUrl } : {}),
-    ...(s.livekitUrl && s.livekitApiKey && s.livekitApiSecret ? { livekit: { url: s.livekitUrl, apiKey: s.livekitApiKey, apiSecret: s.livekitApiSecret } } : {}),
+    ...(s.livekitUrl && s.livekitApiKey && s.livekitApiSecret
+      ? { livekit: { url: s.livekitUrl, apiKey: s.livekitApiKey, apiSecret: s.livekitApiSecret } }
+      : {}),
     ...(s.livekitPublicUrl ? { livekitPublicUrl: s.livekitPublicUrl } : {}),
     ...(s.livekitBinary ? { livekitBinary: s.livekitBinary } : {}),
     ...(s.sfuHost ? { sfuHost: s.sfuHost } : {}),
@@ -116,7 +119,9 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<RunningT
   const probe = wildcard(sfuHost) ? '127.0.0.1' : sfuHost;
   const sfuHttpPort = opts.livekit ? undefined : await freeTcpPort(probe);
   if (!opts.livekit && !opts.livekitBinary) {
-    throw Object.assign(new Error('no LiveKit configured and no livekit-server binary given (LIVEKIT_SERVER_BIN)'), { code: 'SFU_MISSING' });
+    throw Object.assign(new Error('no LiveKit configured and no livekit-server binary given (LIVEKIT_SERVER_BIN)'), {
+      code: 'SFU_MISSING',
+    });
   }
   const sfuUrl = sfuHttpPort ? `ws://${probe.includes(':') ? `[${probe}]` : probe}:${sfuHttpPort}` : livekit.url;
   const clientLivekitUrl = opts.livekitPublicUrl ?? sfuUrl;
@@ -163,7 +168,10 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<RunningT
     app = await buildApp(ctx, opts.authRateLimitPerMinute ? { authRateLimitPerMinute: opts.authRateLimitPerMinute } : {});
     const address = await app.listen({ host, port: opts.port ?? 0 });
     const port = app.server.address();
-    const local = typeof port === 'object' && port ? `http://${wildcard(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port.port}` : address;
+    const local =
+      typeof port === 'object' && port
+        ? `http://${wildcard(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port.port}`
+        : address;
     const url = opts.publicUrl ?? local;
     settings.publicUrl = url;
 

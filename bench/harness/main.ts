@@ -2,7 +2,7 @@
 // playwright. Everything is on window.bench so the bench scripts call it with page.evaluate.
 // It never imports Parley UI code: figures 2 and 3 measure the media path, not the app.
 import { Room, RoomEvent, Track, VideoPresets, type RemoteTrack, type RoomOptions } from 'livekit-client';
-import { gridGeometry } from '../../renderer/src/lib/layout';
+import { gridGeometry } from '@renderer/lib/layout';
 import { clockMs, drawStamp, readStamp, stampLatency } from './stamp';
 
 // Chromium's insertable streams (not in TypeScript's DOM lib yet).
@@ -144,7 +144,11 @@ const bench = {
     });
   },
 
-  async lkConnect(url: string, token: string, opts: { adaptiveStream: boolean; dynacast?: boolean; grid?: boolean; stamps?: string }): Promise<void> {
+  async lkConnect(
+    url: string,
+    token: string,
+    opts: { adaptiveStream: boolean; dynacast?: boolean; grid?: boolean; stamps?: string },
+  ): Promise<void> {
     const roomOpts: RoomOptions = { adaptiveStream: opts.adaptiveStream, dynacast: opts.dynacast ?? true };
     const room = new Room(roomOpts);
     state.room = room;
@@ -314,7 +318,14 @@ const bench = {
   },
 
   /** Sums inbound RTP over every live peer connection: bytes, decoded frames, per-track sizes. */
-  async inbound(): Promise<{ bytes: number; videoBytes: number; framesDecoded: number; videoTracks: number; widths: number[]; at: number }> {
+  async inbound(): Promise<{
+    bytes: number;
+    videoBytes: number;
+    framesDecoded: number;
+    videoTracks: number;
+    widths: number[];
+    at: number;
+  }> {
     let bytes = 0;
     let videoBytes = 0;
     let framesDecoded = 0;

@@ -2,7 +2,7 @@
 // test harness's launcher reads its path from vitest's inject(), which benches cannot use.)
 import { chromium, type Browser, type Page } from 'playwright-core';
 // @ts-expect-error plain ESM script without types
-import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+import { chromiumArgs, findChromium } from '@scripts/chromium.mjs';
 import { versionOf } from './machine';
 
 export interface BenchBrowser {

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { build } from 'vite';
+import { viteAliases } from '@scripts/aliases';
 import { repoRoot } from './cli';
 
 const TYPES: Record<string, string> = {
@@ -103,6 +104,7 @@ export async function serveHarness(): Promise<Served> {
     base: './',
     logLevel: 'warn',
     configFile: false,
+    resolve: { alias: viteAliases(repoRoot) },
     build: { outDir, emptyOutDir: true, minify: true, sourcemap: false },
   });
   const served = await serveDir(outDir);
@@ -127,6 +129,7 @@ export async function buildWebClient(): Promise<{ dir: string; remove(): void }>
     base: './',
     logLevel: 'warn',
     configFile: false,
+    resolve: { alias: viteAliases(repoRoot) },
     plugins: [svelte({ configFile: resolve(repoRoot, 'svelte.config.js') })],
     build: { outDir: dir, emptyOutDir: true, rollupOptions: { input: resolve(repoRoot, 'renderer/index.html') } },
   });

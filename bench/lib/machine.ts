@@ -61,7 +61,11 @@ export function finishMachineInfo(m: MachineInfo): MachineInfo {
 
 export function versionOf(binary: string, args: string[] = ['--version']): string {
   try {
-    return execFileSync(binary, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim().split('\n')[0] ?? 'unknown';
+    return (
+      execFileSync(binary, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 })
+        .trim()
+        .split('\n')[0] ?? 'unknown'
+    );
   } catch {
     return 'unknown';
   }

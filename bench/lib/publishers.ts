@@ -27,7 +27,9 @@ export function startPublishers(format: PublisherFormat = { fps: 10 }): Publishe
     env: {
       ...process.env,
       BENCH_PUBLISH_FPS: String(format.fps),
-      ...(format.width ? { BENCH_PUBLISH_WIDTH: String(format.width), BENCH_PUBLISH_HEIGHT: String(format.height ?? Math.round((format.width * 9) / 16)) } : {}),
+      ...(format.width
+        ? { BENCH_PUBLISH_WIDTH: String(format.width), BENCH_PUBLISH_HEIGHT: String(format.height ?? Math.round((format.width * 9) / 16)) }
+        : {}),
       ...(format.maxBitrate ? { BENCH_PUBLISH_BITRATE: String(format.maxBitrate) } : {}),
     },
   });
@@ -47,7 +49,10 @@ export function startPublishers(format: PublisherFormat = { fps: 10 }): Publishe
     count: 0,
     add(grants) {
       return new Promise((res, rej) => {
-        const timer = setTimeout(() => rej(new Error(`publishers did not connect in time:\n${stderr.join('')}`)), 60_000 + grants.length * 10_000);
+        const timer = setTimeout(
+          () => rej(new Error(`publishers did not connect in time:\n${stderr.join('')}`)),
+          60_000 + grants.length * 10_000,
+        );
         waiting.push((line) => {
           clearTimeout(timer);
           const msg = JSON.parse(line) as { ok?: number; error?: string };

@@ -68,7 +68,11 @@ export interface OutputPaths {
 const cell = (v: string | number): string => (typeof v === 'number' ? fmt(v) : v).replace(/\|/g, '\\|');
 
 function mdTable(columns: string[], rows: (string | number)[][]): string {
-  return [`| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${columns.join(' | ')} |`,
+    `| ${columns.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
 }
 
 const metText = (m: boolean | null): string => (m === null ? 'n/a' : m ? 'yes' : '**no**');
@@ -123,7 +127,8 @@ export function renderSection(r: FigureResult, chartLinkBase: string): string {
   return lines.join('\n');
 }
 
-const DOC_HEADER = '# Benchmarks\n\nGenerated sections are replaced by `npm run bench` (or one figure\'s script); text outside the markers is kept.\n';
+const DOC_HEADER =
+  "# Benchmarks\n\nGenerated sections are replaced by `npm run bench` (or one figure's script); text outside the markers is kept.\n";
 
 /** Replaces the marked section of `id` in `text`, appending it (under `heading`) when absent. */
 export function replaceSection(text: string, id: string, body: string, heading: string): string {
@@ -165,6 +170,8 @@ export function printResult(r: FigureResult): void {
     for (const row of t.rows) console.log(row.map((c) => (typeof c === 'number' ? fmt(c) : c)).join('\t'));
   }
   for (const s of r.series) {
-    console.log(`  ${s.name}: n=${s.summary.n} median=${fmt(s.summary.median)} p95=${fmt(s.summary.p95)} min=${fmt(s.summary.min)} max=${fmt(s.summary.max)} ${s.unit}`);
+    console.log(
+      `  ${s.name}: n=${s.summary.n} median=${fmt(s.summary.median)} p95=${fmt(s.summary.p95)} min=${fmt(s.summary.min)} max=${fmt(s.summary.max)} ${s.unit}`,
+    );
   }
 }

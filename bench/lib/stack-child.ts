@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error plain ESM script without types
-import { obtainLivekitServer } from '../../scripts/obtain-livekit-server.mjs';
-import type { startTeamServer as StartTeamServer } from '../../server/index';
+import { obtainLivekitServer } from '@scripts/obtain-livekit-server.mjs';
+import type { startTeamServer as StartTeamServer } from '@server/index';
 
 // BENCH_SERVER_MODULE benchmarks another checkout of the team server (e.g. the last release) with
 // the same bench code; by default the one in this tree.

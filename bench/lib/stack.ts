@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createApiClient, type ApiClient } from '../../server/api/client';
+import { createApiClient, type ApiClient } from '@contracts/api-client';
 import { repoRoot } from './cli';
 
 export interface BenchStack {

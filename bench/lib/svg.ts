@@ -139,7 +139,9 @@ export function stripChart(o: StripChartOptions): string {
       const mid = (sorted.length - 1) / 2;
       const med = (sorted[Math.floor(mid)]! + sorted[Math.ceil(mid)]!) / 2;
       const half = Math.min(band * 0.35, 60);
-      out.push(`<line x1="${num(cx - half)}" x2="${num(cx + half)}" y1="${num(y(med))}" y2="${num(y(med))}" stroke="#111827" stroke-width="2.5"/>`);
+      out.push(
+        `<line x1="${num(cx - half)}" x2="${num(cx + half)}" y1="${num(y(med))}" y2="${num(y(med))}" stroke="#111827" stroke-width="2.5"/>`,
+      );
       out.push(`<text x="${num(cx + half + 4)}" y="${num(y(med) + 4)}" fill="#111827">${tickLabel(med)}</text>`);
     }
     out.push(`<text x="${num(cx)}" y="${f.height - f.bottom + 18}" text-anchor="middle" fill="#111827">${esc(s.name)}</text>`);
@@ -167,8 +169,12 @@ export function barChart(o: BarChartOptions): string {
       if (v === undefined || !Number.isFinite(v) || (o.log && v <= 0)) return;
       const x = f.left + band * ci + band * 0.1 + barW * gi;
       const top = y(v);
-      out.push(`<rect x="${num(x)}" y="${num(top)}" width="${num(barW - 2)}" height="${num(Math.max(baseY - top, 0))}" fill="${PALETTE[gi % PALETTE.length]}"/>`);
-      out.push(`<text x="${num(x + barW / 2 - 1)}" y="${num(top - 3)}" text-anchor="middle" font-size="10" fill="#111827">${tickLabel(v)}</text>`);
+      out.push(
+        `<rect x="${num(x)}" y="${num(top)}" width="${num(barW - 2)}" height="${num(Math.max(baseY - top, 0))}" fill="${PALETTE[gi % PALETTE.length]}"/>`,
+      );
+      out.push(
+        `<text x="${num(x + barW / 2 - 1)}" y="${num(top - 3)}" text-anchor="middle" font-size="10" fill="#111827">${tickLabel(v)}</text>`,
+      );
     });
     out.push(`<text x="${num(f.left + band * (ci + 0.5))}" y="${baseY + 16}" text-anchor="middle" fill="#111827">${esc(c)}</text>`);
   });

@@ -4,7 +4,7 @@
 // requesting window, a foreign origin, a second concurrent request, or an error.
 import { randomUUID } from 'node:crypto';
 import type { DesktopCapturer, DisplayMediaRequestHandlerHandlerRequest, Streams, WebContents, WebFrameMain } from 'electron';
-import type { PickerChoice, PickerState, ScreenAccess, WindowRole } from '../../preload/contract';
+import type { PickerChoice, PickerState, ScreenAccess, WindowRole } from '@contracts/desktop';
 import { isAppUrl } from '../app-url';
 import { ParleyError } from '../errors';
 import type { Logger } from '../log';
@@ -232,12 +232,15 @@ export function createDisplayMediaController(deps: DisplayMediaDeps): DisplayMed
 
     choose(choice) {
       const request = pending;
-      if (!request || request.id !== choice.requestId) throw new ParleyError('PICKER_STALE_REQUEST', 'That screen share request is no longer waiting.');
+      if (!request || request.id !== choice.requestId)
+        throw new ParleyError('PICKER_STALE_REQUEST', 'That screen share request is no longer waiting.');
       if (request.state.mode !== 'choose') throw new ParleyError('PICKER_UNKNOWN_SOURCE', 'Screen recording is not allowed yet.');
       const source = request.state.sources.find((candidate) => candidate.id === choice.sourceId);
       if (!source) throw new ParleyError('PICKER_UNKNOWN_SOURCE', 'That screen or window is no longer available.');
       const withAudio = choice.shareAudio && request.state.audio.supported;
-      const streams: Streams = withAudio ? { video: { id: source.id, name: source.name }, audio: 'loopback' } : { video: { id: source.id, name: source.name } };
+      const streams: Streams = withAudio
+        ? { video: { id: source.id, name: source.name }, audio: 'loopback' }
+        : { video: { id: source.id, name: source.name } };
       const requester = request.requester;
       finish(request.id, streams, 'chosen');
       deps.onShareStarted({
@@ -251,7 +254,8 @@ export function createDisplayMediaController(deps: DisplayMediaDeps): DisplayMed
     },
 
     cancel(requestId) {
-      if (!pending || pending.id !== requestId) throw new ParleyError('PICKER_STALE_REQUEST', 'That screen share request is no longer waiting.');
+      if (!pending || pending.id !== requestId)
+        throw new ParleyError('PICKER_STALE_REQUEST', 'That screen share request is no longer waiting.');
       finish(requestId, null, 'cancelled');
     },
 
@@ -260,4 +264,3 @@ export function createDisplayMediaController(deps: DisplayMediaDeps): DisplayMed
     },
   };
 }
-

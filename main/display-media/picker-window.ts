@@ -1,7 +1,7 @@
 // Parley's own picker: a small sandboxed window on parley://app/picker.html, with the same
 // preload as every page. It only ever sees plain data (names and data-URL images).
 import type { BrowserWindow } from 'electron';
-import type { PickerState } from '../../preload/contract';
+import type { PickerState } from '@contracts/desktop';
 import { appPageUrl } from '../app-url';
 import type { EventSender } from '../ipc';
 import type { Logger } from '../log';

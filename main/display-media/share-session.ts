@@ -1,7 +1,7 @@
 // Follows one screen share from the grant to its end: shows the share bar, notices the shared
 // window closing or the shared screen being unplugged, and tells the renderer to stop.
 import type { Display, Screen, WebContents } from 'electron';
-import type { CallState, ShareStop } from '../../preload/contract';
+import type { CallState, ShareStop } from '@contracts/desktop';
 import type { EventSender } from '../ipc';
 import type { Logger } from '../log';
 import type { ShareBar } from '../share-bar';

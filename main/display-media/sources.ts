@@ -1,7 +1,7 @@
 // Lists what can be shared, shaped for the picker: named so people can tell monitors apart, with
 // thumbnails and app icons as data URLs (nothing but plain data crosses into the picker page).
 import type { DesktopCapturer, DesktopCapturerSource, Display, NativeImage, Screen } from 'electron';
-import type { PickerSource } from '../../preload/contract';
+import type { PickerSource } from '@contracts/desktop';
 
 export interface SourceListerDeps {
   desktopCapturer: Pick<DesktopCapturer, 'getSources'>;
@@ -35,7 +35,11 @@ export function isOwnWindow(sourceId: string): boolean {
   return /^window:\d+:1$/.test(sourceId);
 }
 
-export function screenLabels(sources: readonly DesktopCapturerSource[], displays: readonly Display[], primaryId: number): Map<string, string> {
+export function screenLabels(
+  sources: readonly DesktopCapturerSource[],
+  displays: readonly Display[],
+  primaryId: number,
+): Map<string, string> {
   const screens = sources.filter((source) => source.id.startsWith('screen:'));
   const labels = new Map<string, string>();
   if (screens.length === 1 && screens[0]) {
@@ -82,22 +86,27 @@ export function createSourceLister(deps: SourceListerDeps): SourceLister {
         fetchWindowIcons: thumbnails,
       });
       const labels = screenLabels(sources, deps.screen.getAllDisplays(), deps.screen.getPrimaryDisplay().id);
-      return sources
-        .filter((source) => !isOwnWindow(source.id))
-        .map((source): ListedSource => {
-          const kind = source.id.startsWith('screen:') ? 'screen' : 'window';
-          return {
-            id: source.id,
-            kind,
-            name: source.name.slice(0, 500),
-            label: (labels.get(source.id) ?? source.name).slice(0, 500),
-            thumbnail: thumbnails ? imageToDataUrl(source.thumbnail, 'jpeg') : null,
-            appIcon: thumbnails && kind === 'window' ? imageToDataUrl(source.appIcon?.resize({ width: ICON_SIZE, height: ICON_SIZE }), 'png') : null,
-            displayId: kind === 'screen' && source.display_id ? source.display_id : null,
-          };
-        })
-        // Screens first, then windows, each in the order the OS reports them.
-        .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'screen' ? -1 : 1));
+      return (
+        sources
+          .filter((source) => !isOwnWindow(source.id))
+          .map((source): ListedSource => {
+            const kind = source.id.startsWith('screen:') ? 'screen' : 'window';
+            return {
+              id: source.id,
+              kind,
+              name: source.name.slice(0, 500),
+              label: (labels.get(source.id) ?? source.name).slice(0, 500),
+              thumbnail: thumbnails ? imageToDataUrl(source.thumbnail, 'jpeg') : null,
+              appIcon:
+                thumbnails && kind === 'window'
+                  ? imageToDataUrl(source.appIcon?.resize({ width: ICON_SIZE, height: ICON_SIZE }), 'png')
+                  : null,
+              displayId: kind === 'screen' && source.display_id ? source.display_id : null,
+            };
+          })
+          // Screens first, then windows, each in the order the OS reports them.
+          .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'screen' ? -1 : 1))
+      );
     },
     async currentIds(kind) {
       const sources = await deps.desktopCapturer.getSources({ types: [kind], thumbnailSize: { width: 0, height: 0 } });

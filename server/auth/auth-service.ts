@@ -1,4 +1,4 @@
-import type { SessionResponse } from '../api/contract';
+import type { SessionResponse } from '@contracts/api';
 import type { Db } from '../db/database';
 import { SessionStore, type SessionRecord } from '../db/sessions';
 import { publicUser, UserStore, type UserRecord } from '../db/users';

@@ -1,4 +1,4 @@
-import type { Attendance, Meeting, ParticipantRole } from '../api/contract';
+import type { Attendance, Meeting, ParticipantRole } from '@contracts/api';
 import type { Db } from './database';
 import { prepared } from './prepared';
 
@@ -45,16 +45,28 @@ export class MeetingStore {
     prepared(this.db, 'UPDATE attendance SET left_at = ? WHERE meeting_id = ? AND left_at IS NULL').run(at, id);
   }
 
-  joined(a: { meetingId: string; participantSid: string; identity: string; userId: string | null; displayName: string; role: ParticipantRole; at: number }): void {
-    prepared(this.db, 
-        `INSERT OR IGNORE INTO attendance (meeting_id, participant_sid, identity, user_id, display_name, role, joined_at)
+  joined(a: {
+    meetingId: string;
+    participantSid: string;
+    identity: string;
+    userId: string | null;
+    displayName: string;
+    role: ParticipantRole;
+    at: number;
+  }): void {
+    prepared(
+      this.db,
+      `INSERT OR IGNORE INTO attendance (meeting_id, participant_sid, identity, user_id, display_name, role, joined_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(a.meetingId, a.participantSid, a.identity, a.userId, a.displayName, a.role, a.at);
+    ).run(a.meetingId, a.participantSid, a.identity, a.userId, a.displayName, a.role, a.at);
   }
 
   left(meetingId: string, participantSid: string, at: number): void {
-    prepared(this.db, 'UPDATE attendance SET left_at = ? WHERE meeting_id = ? AND participant_sid = ? AND left_at IS NULL').run(at, meetingId, participantSid);
+    prepared(this.db, 'UPDATE attendance SET left_at = ? WHERE meeting_id = ? AND participant_sid = ? AND left_at IS NULL').run(
+      at,
+      meetingId,
+      participantSid,
+    );
   }
 
   list(q: { room?: string | undefined; before?: number | undefined; limit: number }): Meeting[] {
@@ -69,8 +81,10 @@ export class MeetingStore {
       args.push(q.before);
     }
     // Four possible texts (room and/or before): cacheable.
-    const rows = prepared(this.db, `SELECT * FROM meetings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`)
-      .all(...args, q.limit) as MeetingRow[];
+    const rows = prepared(
+      this.db,
+      `SELECT * FROM meetings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`,
+    ).all(...args, q.limit) as MeetingRow[];
     if (!rows.length) return [];
     // One text per row count: prepared each time rather than cached.
     const att = this.db

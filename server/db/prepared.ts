@@ -1,8 +1,8 @@
 import type { Db } from './database';
 
-declare const someDb: Db;
+declare const _db: Db;
 /** A statement taking positional parameters, as every store passes them. */
-export type Statement = ReturnType<typeof someDb.prepare<unknown[]>>;
+export type Statement = ReturnType<typeof _db.prepare<unknown[]>>;
 
 // One cache per open database. Keyed by the database object, so a closed and dropped database takes
 // its statements with it.

@@ -1,4 +1,4 @@
-import type { E2eeMode, RoomOptions, UserRef } from '../api/contract';
+import type { E2eeMode, RoomOptions, UserRef } from '@contracts/api';
 import type { Db } from './database';
 import { prepared } from './prepared';
 
@@ -87,20 +87,31 @@ export class RoomStore {
 
   /** Throws a SQLite constraint error when the name is taken. */
   insert(r: { name: string; title: string; ownerId: string; options: RoomOptions; e2eeKey: string | null; now: number }): void {
-    prepared(this.db, 
-        `INSERT INTO rooms (name, title, owner_id, lobby, allow_guests, locked, max_participants, e2ee, e2ee_key, created_at)
+    prepared(
+      this.db,
+      `INSERT INTO rooms (name, title, owner_id, lobby, allow_guests, locked, max_participants, e2ee, e2ee_key, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(r.name, r.title, r.ownerId, +r.options.lobby, +r.options.allowGuests, +r.options.locked, r.options.maxParticipants, r.options.e2ee, r.e2eeKey, r.now);
+    ).run(
+      r.name,
+      r.title,
+      r.ownerId,
+      +r.options.lobby,
+      +r.options.allowGuests,
+      +r.options.locked,
+      r.options.maxParticipants,
+      r.options.e2ee,
+      r.e2eeKey,
+      r.now,
+    );
     this.cache.delete(r.name);
   }
 
   update(name: string, r: { title: string; options: RoomOptions; e2eeKey: string | null }): void {
-    prepared(this.db, 
-        `UPDATE rooms SET title = ?, lobby = ?, allow_guests = ?, locked = ?, max_participants = ?, e2ee = ?, e2ee_key = ?
+    prepared(
+      this.db,
+      `UPDATE rooms SET title = ?, lobby = ?, allow_guests = ?, locked = ?, max_participants = ?, e2ee = ?, e2ee_key = ?
          WHERE name = ?`,
-      )
-      .run(r.title, +r.options.lobby, +r.options.allowGuests, +r.options.locked, r.options.maxParticipants, r.options.e2ee, r.e2eeKey, name);
+    ).run(r.title, +r.options.lobby, +r.options.allowGuests, +r.options.locked, r.options.maxParticipants, r.options.e2ee, r.e2eeKey, name);
     this.cache.delete(name);
   }
 

@@ -15,14 +15,21 @@ export class SessionStore {
   ) {}
 
   insert(s: { id: string; userId: string; tokenHash: string; now: number; expiresAt: number }): void {
-    prepared(this.db, 'INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
-      .run(s.id, s.userId, s.tokenHash, s.now, s.expiresAt);
+    prepared(this.db, 'INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(
+      s.id,
+      s.userId,
+      s.tokenHash,
+      s.now,
+      s.expiresAt,
+    );
   }
 
   /** The live session for a token hash: not revoked, not expired. */
   active(tokenHash: string, now: number): SessionRecord | undefined {
-    const row = prepared(this.db, 'SELECT id, user_id, expires_at FROM sessions WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?')
-      .get(tokenHash, now) as { id: string; user_id: string; expires_at: number } | undefined;
+    const row = prepared(
+      this.db,
+      'SELECT id, user_id, expires_at FROM sessions WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?',
+    ).get(tokenHash, now) as { id: string; user_id: string; expires_at: number } | undefined;
     return row && { id: row.id, userId: row.user_id, expiresAt: row.expires_at };
   }
 

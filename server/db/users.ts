@@ -1,4 +1,4 @@
-import type { Role, User } from '../api/contract';
+import type { Role, User } from '@contracts/api';
 import { scalar, type Db } from './database';
 import { prepared } from './prepared';
 
@@ -65,8 +65,10 @@ export class UserStore {
 
   /** Throws a SQLite constraint error when the username is taken (callers map it to 409). */
   insert(u: { id: string; username: string; displayName: string; passwordHash: string; role: Role; now: number }): void {
-    prepared(this.db, 'INSERT INTO users (id, username, display_name, password_hash, role, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)')
-      .run(u.id, u.username, u.displayName, u.passwordHash, u.role, u.now);
+    prepared(
+      this.db,
+      'INSERT INTO users (id, username, display_name, password_hash, role, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)',
+    ).run(u.id, u.username, u.displayName, u.passwordHash, u.role, u.now);
   }
 
   update(id: string, patch: { role?: Role | undefined; disabled?: boolean | undefined }): void {

@@ -1,4 +1,4 @@
-import type { ServerEvent } from '../api/contract';
+import type { ServerEvent } from '@contracts/api';
 
 export interface Subscriber {
   userId: string;

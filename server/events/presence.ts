@@ -1,4 +1,4 @@
-import type { Participant } from '../api/contract';
+import type { Participant } from '@contracts/api';
 
 /**
  * Who is in which room, as the SFU's webhooks report it. Used to route "joined/left" events to the

@@ -1,5 +1,5 @@
 import { AccessToken, RoomServiceClient, TrackSource, WebhookReceiver, type ParticipantInfo } from 'livekit-server-sdk';
-import { ParticipantRole, type Participant, type TrackSourceName } from '../api/contract';
+import { ParticipantRole, type Participant, type TrackSourceName } from '@contracts/api';
 import { AppError } from '../errors';
 
 export interface LivekitKeys {
@@ -122,7 +122,8 @@ export class LivekitService {
   /** Removes every participant of userId from every room (after disabling the user). */
   async removeUserEverywhere(userId: string): Promise<void> {
     for (const [room, ps] of await this.participantsByRoom()) {
-      for (const p of ps) if (p.userId === userId) await this.call(() => this.rooms.removeParticipant(room, p.identity)).catch(() => undefined);
+      for (const p of ps)
+        if (p.userId === userId) await this.call(() => this.rooms.removeParticipant(room, p.identity)).catch(() => undefined);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { LobbyEntry } from '../api/contract';
+import type { LobbyEntry } from '@contracts/api';
 import { randomId, randomSecret, safeEqual, sha256 } from '../lib/crypto';
 
 export type LobbyStatus = 'waiting' | 'admitted' | 'denied' | 'expired';
@@ -51,7 +51,16 @@ export class Lobby {
     if (this.waiting(room).length >= this.maxPerRoom) return undefined;
     const id = randomId();
     const secret = randomSecret();
-    const e: Entry = { id, secretHash: sha256(secret), room, displayName, createdAt: now, status: 'waiting', until: now + this.waitMs, waiters: new Set() };
+    const e: Entry = {
+      id,
+      secretHash: sha256(secret),
+      room,
+      displayName,
+      createdAt: now,
+      status: 'waiting',
+      until: now + this.waitMs,
+      waiters: new Set(),
+    };
     this.entries.set(id, e);
     return { ticket: `${id}.${secret}`, entry: toPublic(e) };
   }

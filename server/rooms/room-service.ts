@@ -1,12 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  DEFAULT_ROOM_OPTIONS,
-  type GuestAdmitted,
-  type JoinResponse,
-  type Participant,
-  type Room,
-  type RoomOptions,
-} from '../api/contract';
+import { DEFAULT_ROOM_OPTIONS, type GuestAdmitted, type JoinResponse, type Participant, type Room, type RoomOptions } from '@contracts/api';
 import type { Principal } from '../auth/auth-service';
 import type { AppContext } from '../context';
 import type { RoomRecord } from '../db/rooms';
@@ -49,7 +42,11 @@ function keyFor(options: RoomOptions, previous: string | null): string | null {
   return previous ?? randomBytes(32).toString('base64');
 }
 
-export function createRoom(ctx: AppContext, owner: UserRecord, input: { name: string; title: string; options?: Partial<RoomOptions> | undefined }): RoomRecord {
+export function createRoom(
+  ctx: AppContext,
+  owner: UserRecord,
+  input: { name: string; title: string; options?: Partial<RoomOptions> | undefined },
+): RoomRecord {
   const options: RoomOptions = { ...DEFAULT_ROOM_OPTIONS, ...input.options };
   try {
     ctx.rooms.insert({ name: input.name, title: input.title, ownerId: owner.id, options, e2eeKey: keyFor(options, null), now: Date.now() });
@@ -60,9 +57,17 @@ export function createRoom(ctx: AppContext, owner: UserRecord, input: { name: st
   return getRoom(ctx, input.name);
 }
 
-export function updateRoom(ctx: AppContext, room: RoomRecord, patch: { title?: string | undefined; options?: Partial<RoomOptions> | undefined }): RoomRecord {
+export function updateRoom(
+  ctx: AppContext,
+  room: RoomRecord,
+  patch: { title?: string | undefined; options?: Partial<RoomOptions> | undefined },
+): RoomRecord {
   const options: RoomOptions = { ...room.options, ...patch.options };
-  ctx.rooms.update(room.name, { title: patch.title ?? room.title, options, e2eeKey: keyFor(options, room.options.e2ee === options.e2ee ? room.e2eeKey : null) });
+  ctx.rooms.update(room.name, {
+    title: patch.title ?? room.title,
+    options,
+    e2eeKey: keyFor(options, room.options.e2ee === options.e2ee ? room.e2eeKey : null),
+  });
   return getRoom(ctx, room.name);
 }
 
@@ -82,7 +87,12 @@ async function checkCapacity(ctx: AppContext, room: RoomRecord, identity: string
  * A member's join token. Identity `u:<userId>:<device>`: the device defaults to the session, so two
  * signed-in devices never share an identity (LiveKit would drop the older connection).
  */
-export async function memberJoin(ctx: AppContext, principal: Principal, room: RoomRecord, device: string | undefined): Promise<JoinResponse> {
+export async function memberJoin(
+  ctx: AppContext,
+  principal: Principal,
+  room: RoomRecord,
+  device: string | undefined,
+): Promise<JoinResponse> {
   const { user } = principal;
   const host = isHost(user, room);
   if (room.options.locked && !host) throw new AppError('ROOM_LOCKED', 'the room is locked');

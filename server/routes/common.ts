@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorBody } from '../api/contract';
+import { ErrorBody } from '@contracts/api';
 
 /** Error responses every route documents (the error handler sends this shape for all of them). */
 export const errorResponses = { '4xx': ErrorBody, '5xx': ErrorBody } as const;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ServerEvent } from '../api/contract';
+import type { ServerEvent } from '@contracts/api';
 import { principalOf } from '../auth/guard';
 import type { AppContext } from '../context';
 import { errorResponses } from './common';
@@ -11,7 +11,10 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/api/v1/events',
-      { config: { auth: 'user', rateLimit: false }, schema: { summary: 'Server-Sent Events (text/event-stream)', response: errorResponses } },
+      {
+        config: { auth: 'user', rateLimit: false },
+        schema: { summary: 'Server-Sent Events (text/event-stream)', response: errorResponses },
+      },
       async (req, reply) => {
         const { user, session } = principalOf(req);
         reply.hijack();

@@ -11,7 +11,7 @@ import {
   TicketParams,
   TicketQuery,
   TicketStatus,
-} from '../api/contract';
+} from '@contracts/api';
 import { principalOf } from '../auth/guard';
 import { hostIds, type AppContext } from '../context';
 import { AppError } from '../errors';
@@ -19,18 +19,29 @@ import { guestAdmission, roomHostedBy } from '../rooms/room-service';
 import { EmptyBody, errorResponses, secretRouteLimit } from './common';
 
 export function guestRoutes(ctx: AppContext, authPerMinute: number): FastifyPluginAsyncZod {
-  const notifyHosts = (room: string, event: Parameters<AppContext['bus']['toAll']>[0]) => ctx.bus.toUsers(hostIds(ctx.auth, ctx.rooms, room), event);
+  const notifyHosts = (room: string, event: Parameters<AppContext['bus']['toAll']>[0]) =>
+    ctx.bus.toUsers(hostIds(ctx.auth, ctx.rooms, room), event);
 
   return async (app) => {
     app.post(
       '/api/v1/rooms/:room/guest-links',
-      { config: { auth: 'user' }, schema: { summary: 'A signed, expiring guest link (hosts)', params: RoomParams, body: CreateGuestLinkRequest, response: { 201: GuestLink, ...errorResponses } } },
+      {
+        config: { auth: 'user' },
+        schema: {
+          summary: 'A signed, expiring guest link (hosts)',
+          params: RoomParams,
+          body: CreateGuestLinkRequest,
+          response: { 201: GuestLink, ...errorResponses },
+        },
+      },
       async (req, reply) => {
         const room = roomHostedBy(ctx, principalOf(req), req.params.room);
         if (!room.options.allowGuests) throw new AppError('GUESTS_NOT_ALLOWED', 'turn on allowGuests for this room first');
         const expiresAt = Date.now() + req.body.expiresInMinutes * 60_000;
         const code = ctx.guestLinks.sign(room.name, expiresAt);
-        return reply.code(201).send({ url: `${ctx.settings.publicUrl}/#/guest/${code}`, code, room: room.name, expiresAt: new Date(expiresAt).toISOString() });
+        return reply
+          .code(201)
+          .send({ url: `${ctx.settings.publicUrl}/#/guest/${code}`, code, room: room.name, expiresAt: new Date(expiresAt).toISOString() });
       },
     );
 
@@ -38,7 +49,11 @@ export function guestRoutes(ctx: AppContext, authPerMinute: number): FastifyPlug
       '/api/v1/guest/join',
       {
         config: { auth: 'public', ...secretRouteLimit(authPerMinute) },
-        schema: { summary: 'Join as a guest with a guest-link code', body: GuestJoinRequest, response: { 200: GuestJoinResponse, ...errorResponses } },
+        schema: {
+          summary: 'Join as a guest with a guest-link code',
+          body: GuestJoinRequest,
+          response: { 200: GuestJoinResponse, ...errorResponses },
+        },
       },
       async (req) => {
         const name = ctx.guestLinks.verify(req.body.code);
@@ -60,7 +75,12 @@ export function guestRoutes(ctx: AppContext, authPerMinute: number): FastifyPlug
       '/api/v1/guest/tickets/:ticket',
       {
         config: { auth: 'public' },
-        schema: { summary: 'Long poll: wait for a host to admit or deny', params: TicketParams, querystring: TicketQuery, response: { 200: TicketStatus, ...errorResponses } },
+        schema: {
+          summary: 'Long poll: wait for a host to admit or deny',
+          params: TicketParams,
+          querystring: TicketQuery,
+          response: { 200: TicketStatus, ...errorResponses },
+        },
       },
       async (req) => {
         const first = ctx.lobby.byTicket(req.params.ticket);
@@ -92,18 +112,33 @@ export function guestRoutes(ctx: AppContext, authPerMinute: number): FastifyPlug
 
     app.get(
       '/api/v1/rooms/:room/lobby',
-      { config: { auth: 'user' }, schema: { summary: 'Guests waiting (hosts)', params: RoomParams, response: { 200: LobbyList, ...errorResponses } } },
+      {
+        config: { auth: 'user' },
+        schema: { summary: 'Guests waiting (hosts)', params: RoomParams, response: { 200: LobbyList, ...errorResponses } },
+      },
       async (req) => ({ waiting: ctx.lobby.waiting(roomHostedBy(ctx, principalOf(req), req.params.room).name) }),
     );
 
-    for (const [action, outcome] of [['admit', 'admitted'], ['deny', 'denied']] as const) {
+    for (const [action, outcome] of [
+      ['admit', 'admitted'],
+      ['deny', 'denied'],
+    ] as const) {
       app.post(
         `/api/v1/rooms/:room/lobby/:ticket/${action}`,
-        { config: { auth: 'user' }, schema: { summary: `${action === 'admit' ? 'Admit' : 'Deny'} a waiting guest (hosts)`, params: LobbyParams, body: EmptyBody, response: { 204: z.null(), ...errorResponses } } },
+        {
+          config: { auth: 'user' },
+          schema: {
+            summary: `${action === 'admit' ? 'Admit' : 'Deny'} a waiting guest (hosts)`,
+            params: LobbyParams,
+            body: EmptyBody,
+            response: { 204: z.null(), ...errorResponses },
+          },
+        },
         async (req, reply) => {
           const room = roomHostedBy(ctx, principalOf(req), req.params.room);
           if (outcome === 'admitted' && room.options.locked) throw new AppError('ROOM_LOCKED', 'unlock the room to admit guests');
-          if (!ctx.lobby.decide(room.name, req.params.ticket, outcome)) throw new AppError('TICKET_INVALID', 'nobody with that id is waiting here');
+          if (!ctx.lobby.decide(room.name, req.params.ticket, outcome))
+            throw new AppError('TICKET_INVALID', 'nobody with that id is waiting here');
           ctx.metrics.lobbyWaiting.set(ctx.lobby.size);
           notifyHosts(room.name, { type: 'lobby.resolved', room: room.name, id: req.params.ticket, outcome });
           req.log.info({ room: room.name, entry: req.params.ticket, outcome, by: principalOf(req).user.id }, 'lobby decision');

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Health, Readiness } from '../api/contract';
+import { Health, Readiness } from '@contracts/api';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { safeEqual } from '../lib/crypto';
@@ -7,13 +7,20 @@ import { scalar } from '../db/database';
 
 export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/healthz', { config: { auth: 'public', rateLimit: false }, schema: { summary: 'Liveness', response: { 200: Health } } }, async () => ({ ok: true }));
+    app.get(
+      '/healthz',
+      { config: { auth: 'public', rateLimit: false }, schema: { summary: 'Liveness', response: { 200: Health } } },
+      async () => ({ ok: true }),
+    );
 
     app.get(
       '/readyz',
-      { config: { auth: 'public', rateLimit: false }, schema: { summary: 'Readiness: database and SFU', response: { 200: Readiness, 503: Readiness } } },
+      {
+        config: { auth: 'public', rateLimit: false },
+        schema: { summary: 'Readiness: database and SFU', response: { 200: Readiness, 503: Readiness } },
+      },
       async (_req, reply) => {
-        let database = false;
+        let database: boolean;
         try {
           database = scalar(ctx.db, 'SELECT 1') === 1;
         } catch {
@@ -27,7 +34,8 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get('/metrics', { config: { auth: 'public', rateLimit: false }, schema: { hide: true } }, async (req, reply) => {
       const token = ctx.settings.metricsToken;
-      if (token && !safeEqual(req.headers.authorization ?? '', `Bearer ${token}`)) throw new AppError('UNAUTHORIZED', 'metrics need the metrics token');
+      if (token && !safeEqual(req.headers.authorization ?? '', `Bearer ${token}`))
+        throw new AppError('UNAUTHORIZED', 'metrics need the metrics token');
       ctx.metrics.lobbyWaiting.set(ctx.lobby.size);
       return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     });

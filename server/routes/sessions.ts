@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { LoginRequest, SessionResponse, SetupRequest } from '../api/contract';
+import { LoginRequest, SessionResponse, SetupRequest } from '@contracts/api';
 import { principalOf } from '../auth/guard';
 import { hashPassword } from '../auth/passwords';
 import { normalizeSetupCode } from '../auth/setup-code';
@@ -15,17 +15,29 @@ export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPl
       '/api/v1/setup',
       {
         config: { auth: 'public', ...secretRouteLimit(authPerMinute) },
-        schema: { summary: 'Create the first admin with the one-time setup code', body: SetupRequest, response: { 201: SessionResponse, ...errorResponses } },
+        schema: {
+          summary: 'Create the first admin with the one-time setup code',
+          body: SetupRequest,
+          response: { 201: SessionResponse, ...errorResponses },
+        },
       },
       async (req, reply) => {
         if (ctx.auth.users.count() > 0 || !ctx.setup.code) throw new AppError('SETUP_DONE', 'setup is already done');
-        if (!safeEqual(normalizeSetupCode(req.body.code), normalizeSetupCode(ctx.setup.code))) throw new AppError('SETUP_CODE_INVALID', 'wrong setup code');
+        if (!safeEqual(normalizeSetupCode(req.body.code), normalizeSetupCode(ctx.setup.code)))
+          throw new AppError('SETUP_CODE_INVALID', 'wrong setup code');
         const passwordHash = await hashPassword(req.body.password);
         const session = ctx.db.transaction(() => {
           // Re-checked inside the transaction: two setup calls racing must not make two admins.
           if (ctx.auth.users.count() > 0) throw new AppError('SETUP_DONE', 'setup is already done');
           const id = randomId();
-          ctx.auth.users.insert({ id, username: req.body.username, displayName: req.body.displayName, passwordHash, role: 'admin', now: Date.now() });
+          ctx.auth.users.insert({
+            id,
+            username: req.body.username,
+            displayName: req.body.displayName,
+            passwordHash,
+            role: 'admin',
+            now: Date.now(),
+          });
           return ctx.auth.createSession(ctx.auth.users.byId(id)!);
         })();
         ctx.setup.code = undefined;

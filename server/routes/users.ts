@@ -1,5 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { CreateInviteRequest, Invite, RegisterRequest, SessionResponse, UpdateUserRequest, User, UserList, UserParams } from '../api/contract';
+import {
+  CreateInviteRequest,
+  Invite,
+  RegisterRequest,
+  SessionResponse,
+  UpdateUserRequest,
+  User,
+  UserList,
+  UserParams,
+} from '@contracts/api';
 import { principalOf } from '../auth/guard';
 import { hashPassword } from '../auth/passwords';
 import type { AppContext } from '../context';
@@ -10,13 +19,18 @@ import { errorResponses, secretRouteLimit } from './common';
 
 export function userRoutes(ctx: AppContext, authPerMinute: number): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/api/v1/me', { config: { auth: 'user' }, schema: { summary: 'The signed-in user', response: { 200: User, ...errorResponses } } }, async (req) =>
-      publicUser(principalOf(req).user),
+    app.get(
+      '/api/v1/me',
+      { config: { auth: 'user' }, schema: { summary: 'The signed-in user', response: { 200: User, ...errorResponses } } },
+      async (req) => publicUser(principalOf(req).user),
     );
 
     app.post(
       '/api/v1/invites',
-      { config: { auth: 'admin' }, schema: { summary: 'Create a one-time invite code', body: CreateInviteRequest, response: { 201: Invite, ...errorResponses } } },
+      {
+        config: { auth: 'admin' },
+        schema: { summary: 'Create a one-time invite code', body: CreateInviteRequest, response: { 201: Invite, ...errorResponses } },
+      },
       async (req, reply) => {
         const code = `inv_${randomSecret(18)}`;
         const now = Date.now();
@@ -56,13 +70,25 @@ export function userRoutes(ctx: AppContext, authPerMinute: number): FastifyPlugi
       },
     );
 
-    app.get('/api/v1/users', { config: { auth: 'admin' }, schema: { summary: 'List users', response: { 200: UserList, ...errorResponses } } }, async () => ({
-      users: ctx.auth.users.list().map(publicUser),
-    }));
+    app.get(
+      '/api/v1/users',
+      { config: { auth: 'admin' }, schema: { summary: 'List users', response: { 200: UserList, ...errorResponses } } },
+      async () => ({
+        users: ctx.auth.users.list().map(publicUser),
+      }),
+    );
 
     app.patch(
       '/api/v1/users/:userId',
-      { config: { auth: 'admin' }, schema: { summary: 'Change a role or disable/enable a user', params: UserParams, body: UpdateUserRequest, response: { 200: User, ...errorResponses } } },
+      {
+        config: { auth: 'admin' },
+        schema: {
+          summary: 'Change a role or disable/enable a user',
+          params: UserParams,
+          body: UpdateUserRequest,
+          response: { 200: User, ...errorResponses },
+        },
+      },
       async (req) => {
         const target = ctx.auth.users.byId(req.params.userId);
         if (!target) throw notFound('user');
@@ -77,7 +103,9 @@ export function userRoutes(ctx: AppContext, authPerMinute: number): FastifyPlugi
         if (disabled) {
           ctx.bus.closeUser(target.id);
           // Out of any meeting too; best effort (the SFU may be down), the tokens are short-lived anyway.
-          ctx.livekit.removeUserEverywhere(target.id).catch((err: unknown) => req.log.warn({ err, userId: target.id }, 'could not remove a disabled user from rooms'));
+          ctx.livekit
+            .removeUserEverywhere(target.id)
+            .catch((err: unknown) => req.log.warn({ err, userId: target.id }, 'could not remove a disabled user from rooms'));
         }
         req.log.info({ userId: target.id, role, disabled, by: principalOf(req).user.id }, 'user changed');
         return publicUser(ctx.auth.users.byId(target.id)!);

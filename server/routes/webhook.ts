@@ -11,7 +11,11 @@ import { handleWebhook } from '../webhook/webhook-handler';
 export function webhookRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser(['application/webhook+json', 'application/json'], { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser(
+      ['application/webhook+json', 'application/json'],
+      { parseAs: 'string', bodyLimit: 256 * 1024 },
+      (_req, body, done) => done(null, body),
+    );
 
     app.post('/livekit/webhook', { config: { auth: 'public', rateLimit: false }, schema: { hide: true } }, async (req, reply) => {
       if (typeof req.body !== 'string') throw new AppError('BAD_REQUEST', 'expected a webhook body');

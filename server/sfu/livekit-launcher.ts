@@ -34,7 +34,10 @@ export interface RunningSfu {
 
 export class SfuStartError extends Error {
   readonly code = 'SFU_START_FAILED';
-  constructor(message: string, readonly log: string[]) {
+  constructor(
+    message: string,
+    readonly log: string[],
+  ) {
     super(`${message}\n--- livekit-server log (last ${log.length} lines) ---\n${log.join('\n')}`);
   }
 }

@@ -17,7 +17,12 @@ export function handleWebhook(ctx: AppContext, ev: WebhookEvent): void {
   switch (ev.event) {
     case 'room_started': {
       if (ctx.meetings.start(meetingId, room.name, at)) {
-        ctx.bus.toAll({ type: 'meeting.started', room: room.name, title: ctx.rooms.get(room.name)?.title ?? room.name, at: new Date(at).toISOString() });
+        ctx.bus.toAll({
+          type: 'meeting.started',
+          room: room.name,
+          title: ctx.rooms.get(room.name)?.title ?? room.name,
+          at: new Date(at).toISOString(),
+        });
       }
       return;
     }
@@ -31,10 +36,23 @@ export function handleWebhook(ctx: AppContext, ev: WebhookEvent): void {
       if (!ev.participant) return;
       const p = toParticipant(ev.participant);
       if (ctx.meetings.start(meetingId, room.name, at)) {
-        ctx.bus.toAll({ type: 'meeting.started', room: room.name, title: ctx.rooms.get(room.name)?.title ?? room.name, at: new Date(at).toISOString() });
+        ctx.bus.toAll({
+          type: 'meeting.started',
+          room: room.name,
+          title: ctx.rooms.get(room.name)?.title ?? room.name,
+          at: new Date(at).toISOString(),
+        });
       }
       const joinedAt = p.joinedAt ? Date.parse(p.joinedAt) : at;
-      ctx.meetings.joined({ meetingId, participantSid: ev.participant.sid, identity: p.identity, userId: p.userId, displayName: p.displayName, role: p.role, at: joinedAt });
+      ctx.meetings.joined({
+        meetingId,
+        participantSid: ev.participant.sid,
+        identity: p.identity,
+        userId: p.userId,
+        displayName: p.displayName,
+        role: p.role,
+        at: joinedAt,
+      });
       const others = ctx.presence.userIds(room.name);
       ctx.presence.join(room.name, p);
       if (p.userId) others.delete(p.userId);

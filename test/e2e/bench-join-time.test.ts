@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { runJoinTimeBench } from '../../bench/join-time';
+import { runJoinTimeBench } from '@bench/join-time';
 
 // Smoke: figure 1 with two runs. Checks every join completed with a positive total whose phases add
 // up, the floor was measured and the ratio computed — not the target.

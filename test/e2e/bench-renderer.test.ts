@@ -2,11 +2,22 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { runRendererBench, timeToInteractive } from '../../bench/renderer';
+import { runRendererBench, timeToInteractive } from '@bench/renderer';
 
 it('time to interactive is pushed past long tasks that start before 500 ms of quiet', () => {
   expect(timeToInteractive({ ui: 100, longTasks: [] }, 80)).toBe(100);
-  expect(timeToInteractive({ ui: 100, longTasks: [{ start: 90, end: 200 }, { start: 650, end: 700 }] }, 80)).toBe(700);
+  expect(
+    timeToInteractive(
+      {
+        ui: 100,
+        longTasks: [
+          { start: 90, end: 200 },
+          { start: 650, end: 700 },
+        ],
+      },
+      80,
+    ),
+  ).toBe(700);
   expect(timeToInteractive({ ui: 100, longTasks: [{ start: 1000, end: 1100 }] }, 80)).toBe(100);
   expect(Number.isNaN(timeToInteractive({ longTasks: [] }, 80))).toBe(true);
 });

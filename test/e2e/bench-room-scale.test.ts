@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { runRoomScaleBench } from '../../bench/room-scale';
+import { runRoomScaleBench } from '@bench/room-scale';
 
 // Smoke: figure 3 with two publishers, one short window per mode. Checks the subscriber received and
 // decoded video in both modes and the ratio and CPU figures are computed — not the target.

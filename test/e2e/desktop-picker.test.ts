@@ -2,6 +2,7 @@
 // renderer/share-bar.html, built with Vite) run in Chromium under Parley's real CSP, with a
 // `window.parley` made by the real preload code whose calls reach the real main-process handlers
 // (main/app.ts on the Electron fake, whose desktopCapturer returns sources with thumbnails).
+import type { DesktopApi } from '@contracts/desktop';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -13,8 +14,8 @@ import { build as esbuild } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { build as viteBuild } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildContentSecurityPolicy } from '../../main/csp';
-import type { ParleyOptions } from '../../main/app';
+import { buildContentSecurityPolicy } from '@main/csp';
+import type { ParleyOptions } from '@main/app';
 import { launchBrowser } from '../support/browser';
 import { bootParley, MACOS_14, WINDOWS, type Booted } from '../support/electron-fake/boot';
 import { createFakeElectron, type FakeBrowserWindow, type FakeElectron } from '../support/electron-fake';
@@ -77,7 +78,10 @@ beforeAll(async () => {
           // The preload runs before any page script; a classic script in <head> does the same.
           body = body.toString('utf8').replace('<head>', '<head><script src="/__parley-bridge.js"></script>');
         }
-        response.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': csp });
+        response.writeHead(200, {
+          'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+          'Content-Security-Policy': csp,
+        });
         response.end(body);
       } catch {
         response.writeHead(404).end();
@@ -131,10 +135,15 @@ async function openPage(fake: FakeElectron, window: FakeBrowserWindow, path: str
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
-  await page.exposeFunction('__parleyInvoke', (channel: string, payload: unknown) => fake.ipcMain.invoke(channel, window.webContents, payload));
+  await page.exposeFunction('__parleyInvoke', (channel: string, payload: unknown) =>
+    fake.ipcMain.invoke(channel, window.webContents, payload),
+  );
   window.webContents.onSend = ({ channel, payload }) => {
     void page
-      .evaluate(([c, p]) => (globalThis as unknown as { __parleyEmit(c: string, p: unknown): void }).__parleyEmit(c, p), [channel, payload] as const)
+      .evaluate(([c, p]) => (globalThis as unknown as { __parleyEmit(c: string, p: unknown): void }).__parleyEmit(c, p), [
+        channel,
+        payload,
+      ] as const)
       .catch(() => undefined);
   };
   if (window.isDestroyed()) {
@@ -165,7 +174,8 @@ async function pickerPage(booted: Booted, mirrored: Map<FakeBrowserWindow, Promi
 
 const closed = (page: Page): Promise<unknown> => (page.isClosed() ? Promise.resolve() : page.waitForEvent('close'));
 
-const requestShare = (booted: Booted, audio = false) => booted.fake.session.requestDisplayMedia(booted.main.webContents.mainFrame, { video: true, audio });
+const requestShare = (booted: Booted, audio = false) =>
+  booted.fake.session.requestDisplayMedia(booted.main.webContents.mainFrame, { video: true, audio });
 
 describe('desktop picker flow (request -> picker -> choice -> callback)', () => {
   it('shows screens and windows with thumbnails and grants the chosen window with audio', async () => {
@@ -212,7 +222,9 @@ describe('desktop picker flow (request -> picker -> choice -> callback)', () => 
     await expect.poll(() => barPage.getByTestId('share-bar-text').textContent()).toBe('Sharing Terminal');
     await barPage.getByTestId('share-bar-stop').click();
     await expect.poll(() => booted.main.webContents.sent.some((message) => message.channel === 'share:stop')).toBe(true);
-    expect(booted.main.webContents.sent.filter((message) => message.channel === 'share:stop').map((message) => message.payload)).toEqual([{ reason: 'user' }]);
+    expect(booted.main.webContents.sent.filter((message) => message.channel === 'share:stop').map((message) => message.payload)).toEqual([
+      { reason: 'user' },
+    ]);
   });
 
   it('updates the open picker when a window closes and drops it from the selection', async () => {
@@ -263,7 +275,13 @@ describe('desktop picker denials', () => {
     const { booted, mirrored } = await boot();
     const answers: unknown[] = [];
     booted.fake.session.displayMediaHandler?.(
-      { frame: booted.main.webContents.mainFrame, securityOrigin: 'parley://app', videoRequested: true, audioRequested: false, userGesture: true },
+      {
+        frame: booted.main.webContents.mainFrame,
+        securityOrigin: 'parley://app',
+        videoRequested: true,
+        audioRequested: false,
+        userGesture: true,
+      },
       (streams) => answers.push(streams),
     );
     const page = await pickerPage(booted, mirrored);
@@ -303,13 +321,17 @@ describe('desktop picker denials', () => {
     await expect(granted).resolves.toBeNull();
   });
 
-  it('the picker page cannot use the main window\'s channels', async () => {
+  it("the picker page cannot use the main window's channels", async () => {
     const { booted, mirrored } = await boot();
     const granted = requestShare(booted);
     const page = await pickerPage(booted, mirrored);
     const attempts = await page.evaluate(async () => {
-      const api = (window as unknown as { parley: import('../../preload/contract').DesktopApi }).parley;
-      const outcome = async (call: () => Promise<unknown>): Promise<string> => call().then(() => 'allowed', (error: unknown) => String(error));
+      const api = (window as unknown as { parley: DesktopApi }).parley;
+      const outcome = async (call: () => Promise<unknown>): Promise<string> =>
+        call().then(
+          () => 'allowed',
+          (error: unknown) => String(error),
+        );
       return {
         settings: await outcome(() => api.settings.get()),
         external: await outcome(() => api.app.openExternal('https://example.com')),

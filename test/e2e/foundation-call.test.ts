@@ -31,7 +31,9 @@ describe('two browsers in one room through the real SFU', () => {
     await signIn(grace, stack.url, 'grace', admin.password);
     await joinFromHome(grace, 'E2E room');
     for (const page of [ada, grace]) {
-      await expect.poll(async () => (await decodingVideos(page)) > 0 && (await audioSamples(page)) > 0, { timeout: 30_000, interval: 250 }).toBe(true);
+      await expect
+        .poll(async () => (await decodingVideos(page)) > 0 && (await audioSamples(page)) > 0, { timeout: 30_000, interval: 250 })
+        .toBe(true);
     }
   });
 });

@@ -22,7 +22,14 @@ async function videoFrom(page: HarnessPage, identity: string): Promise<RemoteVid
 /** `viewer` shows `publisher`'s camera and decodes a growing number of frames from it. */
 async function decodes(viewer: HarnessPage, publisher: string): Promise<void> {
   await expect
-    .poll(() => viewer.call('showRemote', { width: 320, height: 180 }).then(() => 'shown', (e: Error) => e.message), POLL)
+    .poll(
+      () =>
+        viewer.call('showRemote', { width: 320, height: 180 }).then(
+          () => 'shown',
+          (e: Error) => e.message,
+        ),
+      POLL,
+    )
     .toBe('shown');
   await expect.poll(async () => (await videoFrom(viewer, publisher))?.framesDecoded ?? 0, POLL).toBeGreaterThan(30);
 }
@@ -30,14 +37,23 @@ async function decodes(viewer: HarnessPage, publisher: string): Promise<void> {
 /** `viewer` receives `publisher`'s encrypted video (bytes keep arriving) but never decodes a frame. */
 async function receivesButCannotDecode(viewer: HarnessPage, publisher: string): Promise<void> {
   await expect
-    .poll(() => viewer.call('showRemote', { width: 320, height: 180 }).then(() => 'shown', (e: Error) => e.message), POLL)
+    .poll(
+      () =>
+        viewer.call('showRemote', { width: 320, height: 180 }).then(
+          () => 'shown',
+          (e: Error) => e.message,
+        ),
+      POLL,
+    )
     .toBe('shown');
   // Enough bytes for well over a second of video at any layer: plenty of frames arrived.
   await expect.poll(async () => (await videoFrom(viewer, publisher))?.bytesReceived ?? 0, POLL).toBeGreaterThan(100_000);
   expect((await videoFrom(viewer, publisher))?.framesDecoded).toBe(0);
-  await expect.poll(() => viewer.call('decryptionProblems'), POLL).toContainEqual(
-    expect.objectContaining({ code: 'E2EE_WRONG_KEY', participant: publisher, message: expect.stringMatching(/can't be decrypted/) }),
-  );
+  await expect
+    .poll(() => viewer.call('decryptionProblems'), POLL)
+    .toContainEqual(
+      expect.objectContaining({ code: 'E2EE_WRONG_KEY', participant: publisher, message: expect.stringMatching(/can't be decrypted/) }),
+    );
   expect((await videoFrom(viewer, publisher))?.framesDecoded).toBe(0);
 }
 

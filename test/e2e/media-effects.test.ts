@@ -56,14 +56,24 @@ describe('background effects', () => {
     const sid = await ada.call('publicationSid');
     expect(sid).not.toBe('');
     await expect
-      .poll(() => bob.call('showRemote', { width: 640, height: 360 }).then(() => 'shown', (e: Error) => e.message), POLL)
+      .poll(
+        () =>
+          bob.call('showRemote', { width: 640, height: 360 }).then(
+            () => 'shown',
+            (e: Error) => e.message,
+          ),
+        POLL,
+      )
       .toBe('shown');
-    const adaDecodedByBob = async () => ((await bob.call('remoteVideo')) as RemoteVideoReading[]).find((r) => r.identity === 'ada')?.framesDecoded ?? 0;
+    const adaDecodedByBob = async () =>
+      ((await bob.call('remoteVideo')) as RemoteVideoReading[]).find((r) => r.identity === 'ada')?.framesDecoded ?? 0;
 
     const flowing = async (label: string) => {
       const [fx, sent, decoded] = [await ada.call('effectFrames'), (await ada.call('localVideo')).framesEncoded, await adaDecodedByBob()];
       await expect.poll(() => ada.call('effectFrames'), { ...POLL, message: `${label}: effect frames` }).toBeGreaterThan(fx + 3);
-      await expect.poll(async () => (await ada.call('localVideo')).framesEncoded, { ...POLL, message: `${label}: frames encoded` }).toBeGreaterThan(sent + 3);
+      await expect
+        .poll(async () => (await ada.call('localVideo')).framesEncoded, { ...POLL, message: `${label}: frames encoded` })
+        .toBeGreaterThan(sent + 3);
       await expect.poll(adaDecodedByBob, { ...POLL, message: `${label}: frames Bob decoded` }).toBeGreaterThan(decoded + 3);
     };
     await flowing('blur');

@@ -28,7 +28,14 @@ describe('camera simulcast, dynacast and adaptive stream', () => {
   /** Sizes Bob's tile of Ada; polls because her track may still be on its way at first. */
   async function show(size: { width: number; height: number } | 'hidden'): Promise<void> {
     await expect
-      .poll(() => bob.call('showRemote', size).then(() => 'shown', (e: Error) => e.message), POLL)
+      .poll(
+        () =>
+          bob.call('showRemote', size).then(
+            () => 'shown',
+            (e: Error) => e.message,
+          ),
+        POLL,
+      )
       .toBe('shown');
   }
 
@@ -77,12 +84,15 @@ describe('camera simulcast, dynacast and adaptive stream', () => {
     let still = 0;
     let last = -1;
     await expect
-      .poll(async () => {
-        const v = await adasVideo();
-        still = v.framesDecoded === last ? still + 1 : 0;
-        last = v.framesDecoded;
-        return still;
-      }, { timeout: 30_000, interval: 1_000 })
+      .poll(
+        async () => {
+          const v = await adasVideo();
+          still = v.framesDecoded === last ? still + 1 : 0;
+          last = v.framesDecoded;
+          return still;
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
       .toBeGreaterThanOrEqual(3);
     expect((await adasVideo()).layer.layer).toBe('paused');
     // Nothing watches Ada at all now: dynacast stops every layer.
@@ -101,11 +111,14 @@ describe('camera simulcast, dynacast and adaptive stream', () => {
     // one does not. The SFU allocates on the layer bitrates it has measured; sent again on every
     // poll so an allocation made before those measurements existed is redone.
     await expect
-      .poll(async () => {
-        await bob.call('simulateSubscriberBandwidth', 250_000);
-        const v = await adasVideo();
-        return v.frameWidth > 0 && v.frameWidth <= 640 ? v.layer.layer : `still ${v.frameWidth}`;
-      }, { timeout: 45_000, interval: 1_000 })
+      .poll(
+        async () => {
+          await bob.call('simulateSubscriberBandwidth', 250_000);
+          const v = await adasVideo();
+          return v.frameWidth > 0 && v.frameWidth <= 640 ? v.layer.layer : `still ${v.frameWidth}`;
+        },
+        { timeout: 45_000, interval: 1_000 },
+      )
       .toMatch(/^(low|medium)$/);
     // And it keeps decoding at that layer while the limit holds: a step down, not a pause. The
     // override is one-shot on the SFU side (its own probing may raise the estimate again), so it is
@@ -122,10 +135,13 @@ describe('camera simulcast, dynacast and adaptive stream', () => {
     // 0 clears the override: the SFU probes Bob's real (loopback) downlink and climbs back up.
     await bob.call('simulateSubscriberBandwidth', 0);
     await expect
-      .poll(async () => {
-        const v = await adasVideo();
-        return { width: v.frameWidth, layer: v.layer.layer };
-      }, { timeout: 45_000, interval: 500 })
+      .poll(
+        async () => {
+          const v = await adasVideo();
+          return { width: v.frameWidth, layer: v.layer.layer };
+        },
+        { timeout: 45_000, interval: 500 },
+      )
       .toEqual({ width: 1280, layer: 'high' });
   });
 });

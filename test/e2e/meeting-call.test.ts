@@ -93,8 +93,13 @@ describe('a meeting of three through the real SFU', () => {
       .locator('table')
       .filter({ has: bob.locator('caption', { hasText: 'Camera · receiving' }) });
     // Sampled every 2 s: the first sample has sizes, the second rates.
-    await camera.getByTestId('layer').filter({ hasText: /^Layer(Low|Medium|High) · \d+×\d+ · \d+ fps · \d+ kbit\/s$/ }).waitFor({ timeout: 60_000 });
-    await expect.poll(() => camera.locator('tr', { hasText: 'Codec' }).textContent(), { timeout: 10_000 }).toMatch(/Codec.*(VP8|VP9|AV1|H264)/i);
+    await camera
+      .getByTestId('layer')
+      .filter({ hasText: /^Layer(Low|Medium|High) · \d+×\d+ · \d+ fps · \d+ kbit\/s$/ })
+      .waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => camera.locator('tr', { hasText: 'Codec' }).textContent(), { timeout: 10_000 })
+      .toMatch(/Codec.*(VP8|VP9|AV1|H264)/i);
     await shoot(bob, 'stats-panel.png');
     await bob.getByRole('button', { name: 'Close connection stats' }).click();
   });
@@ -157,7 +162,15 @@ describe('a meeting of three through the real SFU', () => {
     await expect.poll(() => tile(ada, 'Linus').getAttribute('data-video'), { timeout: 15_000 }).toBe('on');
 
     // Every control is on screen and works at this width.
-    for (const name of [/^(Mute|Unmute) microphone$/, /^Turn camera (off|on)$/, 'Share screen', 'Raise hand', 'Leave meeting', 'Open chat', 'Show participants']) {
+    for (const name of [
+      /^(Mute|Unmute) microphone$/,
+      /^Turn camera (off|on)$/,
+      'Share screen',
+      'Raise hand',
+      'Leave meeting',
+      'Open chat',
+      'Show participants',
+    ]) {
       const box = await lobbyGuest.getByRole('button', { name, exact: true }).boundingBox();
       expect(box, String(name)).not.toBeNull();
       expect(box!.x, String(name)).toBeGreaterThanOrEqual(0);
@@ -167,7 +180,9 @@ describe('a meeting of three through the real SFU', () => {
     // The microphone button works at this width and the host sees the change.
     const wasMuted = await tile(ada, 'Linus').getAttribute('data-muted');
     await lobbyGuest.getByRole('button', { name: /^(Mute|Unmute) microphone$/ }).click();
-    await expect.poll(() => tile(ada, 'Linus').getAttribute('data-muted'), { timeout: 10_000 }).toBe(wasMuted === 'true' ? 'false' : 'true');
+    await expect
+      .poll(() => tile(ada, 'Linus').getAttribute('data-muted'), { timeout: 10_000 })
+      .toBe(wasMuted === 'true' ? 'false' : 'true');
     await lobbyGuest.getByRole('button', { name: 'Open chat' }).click();
     await lobbyGuest.getByLabel('Message everyone').waitFor();
     await shoot(lobbyGuest, 'narrow-640.png');
@@ -175,8 +190,12 @@ describe('a meeting of three through the real SFU', () => {
 
   it('a dropped SFU connection shows the reconnecting banner and the call recovers', async () => {
     const before = await totalFramesDecoded(bob);
-    await bob.evaluate(() => (window as unknown as { __parleyTest: { simulate(s: string): Promise<void> } }).__parleyTest.simulate('signal-reconnect'));
-    await expect.poll(() => bob.evaluate(() => (window as unknown as { __sawReconnecting: boolean }).__sawReconnecting), { timeout: 15_000 }).toBe(true);
+    await bob.evaluate(() =>
+      (window as unknown as { __parleyTest: { simulate(s: string): Promise<void> } }).__parleyTest.simulate('signal-reconnect'),
+    );
+    await expect
+      .poll(() => bob.evaluate(() => (window as unknown as { __sawReconnecting: boolean }).__sawReconnecting), { timeout: 15_000 })
+      .toBe(true);
     await bob.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 30_000 });
     // Video keeps decoding after recovery, and the others still see Bob.
     await expect.poll(() => totalFramesDecoded(bob), { timeout: 60_000, interval: 500 }).toBeGreaterThan(before + 60);
@@ -226,7 +245,13 @@ describe('a meeting of three through the real SFU', () => {
     await dialog.getByRole('button', { name: 'Remove server Office' }).waitFor({ timeout: 5_000 });
     await dialog.getByLabel('Push to talk').fill('CommandOrControl+Shift+Space');
     await dialog.getByLabel('Push to talk').press('Tab');
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __settings: { shortcuts: { pushToTalk: string | null } } }).__settings.shortcuts.pushToTalk)).toBe('CommandOrControl+Shift+Space');
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => (window as unknown as { __settings: { shortcuts: { pushToTalk: string | null } } }).__settings.shortcuts.pushToTalk,
+        ),
+      )
+      .toBe('CommandOrControl+Shift+Space');
     // The picture starts at the top of the dialog, with nothing focused.
     await dialog.getByLabel('Push to talk').blur();
     await dialog.getByTestId('settings').evaluate((el) => el.scrollTo(0, 0));

@@ -41,7 +41,9 @@ export async function joinFromHome(page: Page, roomTitle: string, screenshot?: s
   await page.getByRole('button', { name: `Join ${roomTitle}` }).click();
   await page.getByLabel('Your camera preview').waitFor({ timeout: 15_000 });
   if (screenshot) {
-    await expect.poll(() => page.getByRole('meter', { name: 'Microphone level' }).getAttribute('aria-valuenow'), { timeout: 10_000 }).not.toBe('0');
+    await expect
+      .poll(() => page.getByRole('meter', { name: 'Microphone level' }).getAttribute('aria-valuenow'), { timeout: 10_000 })
+      .not.toBe('0');
     await shoot(page, screenshot);
   }
   await page.getByRole('button', { name: 'Join now' }).click();

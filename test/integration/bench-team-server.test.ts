@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { runTeamServerBench } from '../../bench/team-server';
+import { runTeamServerBench } from '@bench/team-server';
 
 // Smoke: runs figure 4 tiny so it cannot rot. Asserts the result is sane and complete, never the
 // targets (benchmarks do not fail CI on numbers).

@@ -16,7 +16,14 @@ describe('npm start without an Electron binary', () => {
 
   it('serves the web client, says why no desktop window opened, and stops cleanly', async () => {
     child = spawn(process.execPath, ['scripts/start.mjs'], {
-      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', LIVEKIT_SERVER_BIN: inject('livekitBinary'), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        DATA_DIR: dataDir,
+        ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
+        LIVEKIT_SERVER_BIN: inject('livekitBinary'),
+        LOG_LEVEL: 'warn',
+      },
     });
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {

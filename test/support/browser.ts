@@ -1,7 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 // @ts-expect-error plain ESM script without types
-import { chromiumArgs } from '../../scripts/chromium.mjs';
+import { chromiumArgs } from '@scripts/chromium.mjs';
 
 export interface TestBrowser {
   browser: Browser;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 // @ts-expect-error plain ESM script without types
-import { CHROMIUM_INSTALL_HINT, findChromium } from '../../scripts/chromium.mjs';
+import { CHROMIUM_INSTALL_HINT, findChromium } from '@scripts/chromium.mjs';
 
 // The e2e tier drives the system Chromium against the built web client; fail with one clear line
 // when either is missing rather than skipping.

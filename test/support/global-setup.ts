@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 // @ts-expect-error plain ESM script without types
-import { obtainLivekitServer } from '../../scripts/obtain-livekit-server.mjs';
+import { obtainLivekitServer } from '@scripts/obtain-livekit-server.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { startTeamServer, type RunningTeamServer, type TeamServerOptions } from '../../server/index';
+import { startTeamServer, type RunningTeamServer, type TeamServerOptions } from '@server/index';
 
 export interface TestStack extends RunningTeamServer {
   dataDir: string;

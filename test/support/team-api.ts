@@ -1,6 +1,6 @@
-import { createApiClient, type ApiClient } from '../../server/api/client';
-import type { Role, ServerEvent, User } from '../../server/api/contract';
-import type { RunningTeamServer } from '../../server/index';
+import { createApiClient, type ApiClient } from '@contracts/api-client';
+import type { Role, ServerEvent, User } from '@contracts/api';
+import type { RunningTeamServer } from '@server/index';
 
 export interface SignedIn {
   api: ApiClient;
@@ -19,12 +19,22 @@ export function anonymous(server: Pick<RunningTeamServer, 'url'>): ApiClient {
 export async function setupAdmin(server: Pick<RunningTeamServer, 'url' | 'setupCode'>, username = 'admin'): Promise<SignedIn> {
   if (!server.setupCode) throw new Error('setup is already done on this server');
   const api = anonymous(server);
-  const s = await api.setup({ code: server.setupCode, username, password: PASSWORD, displayName: `${username[0]!.toUpperCase()}${username.slice(1)}` });
+  const s = await api.setup({
+    code: server.setupCode,
+    username,
+    password: PASSWORD,
+    displayName: `${username[0]!.toUpperCase()}${username.slice(1)}`,
+  });
   return { api, user: s.user, token: s.token, password: PASSWORD };
 }
 
 /** Invites and registers a user through the real API (the admin creates the invite). */
-export async function addUser(server: Pick<RunningTeamServer, 'url'>, admin: SignedIn, username: string, role: Role = 'member'): Promise<SignedIn> {
+export async function addUser(
+  server: Pick<RunningTeamServer, 'url'>,
+  admin: SignedIn,
+  username: string,
+  role: Role = 'member',
+): Promise<SignedIn> {
   const invite = await admin.api.createInvite({ role });
   const api = anonymous(server);
   const displayName = `${username[0]!.toUpperCase()}${username.slice(1)}`;
@@ -40,7 +50,12 @@ export async function signIn(server: Pick<RunningTeamServer, 'url'>, username: s
 }
 
 /** Polls check() until it returns a value (not undefined) or the deadline passes. For state the server exposes only by polling. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  timeoutMs = 15_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -62,10 +77,13 @@ export class EventRecorder {
   private readonly close: () => void;
 
   constructor(api: ApiClient) {
-    this.close = api.events((e) => {
-      this.events.push(e);
-      for (const w of [...this.waiters]) w();
-    }, { reconnect: false });
+    this.close = api.events(
+      (e) => {
+        this.events.push(e);
+        for (const w of [...this.waiters]) w();
+      },
+      { reconnect: false },
+    );
   }
 
   waitFor<T extends ServerEvent>(match: (e: ServerEvent) => e is T, what: string, timeoutMs?: number): Promise<T>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSfuConfig, generateSfuKeys, isLoopback } from '../../server/sfu/livekit-config';
+import { buildSfuConfig, generateSfuKeys, isLoopback } from '@server/sfu/livekit-config';
 
 describe('livekit-server config', () => {
   it('generates fresh keys that are never the well-known dev pair', () => {
@@ -13,7 +13,14 @@ describe('livekit-server config', () => {
 
   it('binds loopback with loopback ICE candidates and a UDP mux port', () => {
     const keys = generateSfuKeys();
-    const cfg = buildSfuConfig({ keys, bindAddress: '127.0.0.1', httpPort: 1, rtcTcpPort: 2, udpMuxPort: 3, webhookUrl: 'http://127.0.0.1:9/livekit/webhook' });
+    const cfg = buildSfuConfig({
+      keys,
+      bindAddress: '127.0.0.1',
+      httpPort: 1,
+      rtcTcpPort: 2,
+      udpMuxPort: 3,
+      webhookUrl: 'http://127.0.0.1:9/livekit/webhook',
+    });
     expect(cfg).toMatchObject({
       port: 1,
       bind_addresses: ['127.0.0.1'],

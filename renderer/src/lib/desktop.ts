@@ -1,6 +1,6 @@
 // The only door to the desktop shell. In Electron the preload exposes `window.parley`; in a
 // browser it is absent and every caller falls back to a web API (or does nothing).
-import type { CallState, DesktopApi, NotificationRequest } from '../../../preload/contract';
+import type { CallState, DesktopApi, NotificationRequest } from '@contracts/desktop';
 
 declare global {
   interface Window {

@@ -13,8 +13,7 @@ export interface TileRef {
 export type LayoutMode = 'auto' | 'grid' | 'speaker';
 
 export type Layout =
-  | { kind: 'grid'; tiles: TileRef[] }
-  | { kind: 'focus'; focus: TileRef; strip: TileRef[]; reason: 'pin' | 'share' | 'speaker' };
+  { kind: 'grid'; tiles: TileRef[] } | { kind: 'focus'; focus: TileRef; strip: TileRef[]; reason: 'pin' | 'share' | 'speaker' };
 
 export const MAX_TILES_PER_PAGE = 49;
 

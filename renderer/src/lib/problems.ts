@@ -1,6 +1,6 @@
 // Every failure a person can hit, turned into what happened and what to do about it. The wording
 // is the product: say which device or which room, and the next step.
-import type { ApiError } from '../../../server/api/client';
+import type { ApiError } from '@contracts/api-client';
 import type { EndReason } from './livekit/types';
 
 export type ProblemKind =
@@ -54,16 +54,29 @@ export function mediaProblem(err: unknown, device: MediaDevice): Problem {
   switch (failure) {
     case 'PermissionDenied':
       return device === 'screen'
-        ? { kind: 'permission-denied', title: 'Screen sharing was blocked', message: 'Allow screen recording for Parley (on macOS: System Settings → Privacy & Security → Screen Recording), then try again.' }
+        ? {
+            kind: 'permission-denied',
+            title: 'Screen sharing was blocked',
+            message:
+              'Allow screen recording for Parley (on macOS: System Settings → Privacy & Security → Screen Recording), then try again.',
+          }
         : {
             kind: 'permission-denied',
             title: `Parley can't use your ${noun}`,
             message: `Access to the ${noun} was denied. Allow it in your browser's site settings (the icon left of the address bar) or your system's privacy settings, then try again.`,
           };
     case 'DeviceInUse':
-      return { kind: 'device-in-use', title: `Your ${noun} is busy`, message: `Another app is using the ${noun}. Close it (or pick another ${noun}), then try again.` };
+      return {
+        kind: 'device-in-use',
+        title: `Your ${noun} is busy`,
+        message: `Another app is using the ${noun}. Close it (or pick another ${noun}), then try again.`,
+      };
     case 'NotFound':
-      return { kind: 'device-missing', title: `No ${noun} found`, message: `Connect a ${noun} or choose another one. You can still join with it off.` };
+      return {
+        kind: 'device-missing',
+        title: `No ${noun} found`,
+        message: `Connect a ${noun} or choose another one. You can still join with it off.`,
+      };
     default:
       return { kind: 'unknown', title: `The ${noun} didn't start`, message: err instanceof Error ? err.message : String(err) };
   }
@@ -75,22 +88,50 @@ export function apiProblem(err: unknown, serverUrl = 'the team server'): Problem
   }
   switch (err.code) {
     case 'NETWORK':
-      return { kind: 'server-unreachable', title: "Can't reach the team server", message: `${serverUrl} is not answering. Check the address and your network, then try again.` };
+      return {
+        kind: 'server-unreachable',
+        title: "Can't reach the team server",
+        message: `${serverUrl} is not answering. Check the address and your network, then try again.`,
+      };
     case 'SFU_UNAVAILABLE':
-      return { kind: 'server-unreachable', title: 'The meeting service is down', message: 'The team server is up but its media server is not. Try again in a minute, or tell whoever runs the server.' };
+      return {
+        kind: 'server-unreachable',
+        title: 'The meeting service is down',
+        message: 'The team server is up but its media server is not. Try again in a minute, or tell whoever runs the server.',
+      };
     case 'ROOM_FULL':
-      return { kind: 'room-full', title: 'This meeting is full', message: 'The room has reached its participant limit. Ask a host to raise it or try again when someone leaves.' };
+      return {
+        kind: 'room-full',
+        title: 'This meeting is full',
+        message: 'The room has reached its participant limit. Ask a host to raise it or try again when someone leaves.',
+      };
     case 'ROOM_LOCKED':
-      return { kind: 'room-locked', title: 'This meeting is locked', message: 'A host locked the room so nobody new can join. Ask a host to unlock it.' };
+      return {
+        kind: 'room-locked',
+        title: 'This meeting is locked',
+        message: 'A host locked the room so nobody new can join. Ask a host to unlock it.',
+      };
     case 'GUESTS_NOT_ALLOWED':
-      return { kind: 'guests-not-allowed', title: "Guests can't join this room", message: 'Ask the host to allow guests or to send you a new link.' };
+      return {
+        kind: 'guests-not-allowed',
+        title: "Guests can't join this room",
+        message: 'Ask the host to allow guests or to send you a new link.',
+      };
     case 'GUEST_LINK_INVALID':
     case 'TICKET_INVALID':
-      return { kind: 'link-invalid', title: 'This link no longer works', message: 'The guest link has expired or was revoked. Ask the host for a new one.' };
+      return {
+        kind: 'link-invalid',
+        title: 'This link no longer works',
+        message: 'The guest link has expired or was revoked. Ask the host for a new one.',
+      };
     case 'UNAUTHORIZED':
       return { kind: 'signed-out', title: 'You were signed out', message: 'Your session ended. Sign in again to continue.' };
     case 'NOT_FOUND':
-      return { kind: 'not-found', title: "This room doesn't exist", message: 'It may have been deleted. Check the link or pick a room from the list.' };
+      return {
+        kind: 'not-found',
+        title: "This room doesn't exist",
+        message: 'It may have been deleted. Check the link or pick a room from the list.',
+      };
     case 'INVALID_CREDENTIALS':
       return { kind: 'unknown', title: "That didn't work", message: 'Wrong username or password.' };
     default:
@@ -103,7 +144,11 @@ export function connectProblem(err: unknown): Problem {
   const message = err instanceof Error ? err.message : String(err);
   if (/full/i.test(message)) return apiProblem({ name: 'ApiError', code: 'ROOM_FULL', status: 403, message });
   if (/permission|not allowed|unauthor/i.test(message)) {
-    return { kind: 'unknown', title: 'The meeting refused the connection', message: 'Your invitation to this meeting expired. Go back and join again.' };
+    return {
+      kind: 'unknown',
+      title: 'The meeting refused the connection',
+      message: 'Your invitation to this meeting expired. Go back and join again.',
+    };
   }
   return {
     kind: 'server-unreachable',
@@ -122,10 +167,22 @@ export function endProblem(reason: EndReason): Problem | null {
     case 'ended':
       return { kind: 'ended', title: 'The meeting has ended', message: 'A host ended the meeting for everyone.' };
     case 'duplicate':
-      return { kind: 'duplicate', title: 'You joined from somewhere else', message: 'This window left because the same account joined this room from another window or device.' };
+      return {
+        kind: 'duplicate',
+        title: 'You joined from somewhere else',
+        message: 'This window left because the same account joined this room from another window or device.',
+      };
     case 'server-shutdown':
-      return { kind: 'connection-lost', title: 'The server restarted', message: 'The meeting service went down for a moment. Rejoin to continue.' };
+      return {
+        kind: 'connection-lost',
+        title: 'The server restarted',
+        message: 'The meeting service went down for a moment. Rejoin to continue.',
+      };
     case 'connection-lost':
-      return { kind: 'connection-lost', title: 'You lost the connection', message: "Parley couldn't get the call back. Check your network and rejoin." };
+      return {
+        kind: 'connection-lost',
+        title: 'You lost the connection',
+        message: "Parley couldn't get the call back. Check your network and rejoin.",
+      };
   }
 }

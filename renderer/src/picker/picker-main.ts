@@ -1,7 +1,7 @@
 // Parley's screen-share picker page (desktop only; main opens it in its own sandboxed window).
 import { mount } from 'svelte';
 import '../styles/tokens.css';
-import type { DesktopApi } from '../../../preload/contract';
+import type { DesktopApi } from '@contracts/desktop';
 import Picker from './Picker.svelte';
 
 const target = document.getElementById('picker');

@@ -1,5 +1,5 @@
 // Pure helpers for the picker page, kept out of the component so they are easy to test.
-import type { PickerSource, PickerState } from '../../../preload/contract';
+import type { PickerSource, PickerState } from '@contracts/desktop';
 
 export interface SourceGroups {
   screens: PickerSource[];

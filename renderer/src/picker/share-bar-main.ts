@@ -1,7 +1,7 @@
 // The "Sharing <name> — Stop" bar (desktop only).
 import { mount } from 'svelte';
 import '../styles/tokens.css';
-import type { DesktopApi } from '../../../preload/contract';
+import type { DesktopApi } from '@contracts/desktop';
 import ShareBar from './ShareBar.svelte';
 
 const target = document.getElementById('share-bar');

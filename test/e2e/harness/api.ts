@@ -1,6 +1,6 @@
 // The surface the media harness page exposes as `window.parleyMedia`, shared by the page and the
 // tests (types only). Everything goes through renderer/src/lib/media, as the meeting UI does.
-import type { BackgroundEffect, DecryptionProblem, EffectResult, SubscribedLayer } from '../../../renderer/src/lib/media';
+import type { BackgroundEffect, DecryptionProblem, EffectResult, SubscribedLayer } from '@renderer/lib/media';
 
 export interface JoinInput {
   url: string;
@@ -27,7 +27,9 @@ export interface OutboundVideoReading {
 }
 
 /** EffectResult without `cause` (not serialisable), kept a union so `ok` still narrows. */
-export type EffectOutcome = (EffectResult extends infer R ? (R extends unknown ? Omit<R, 'cause'> : never) : never) & { framesProcessed: number };
+export type EffectOutcome = (EffectResult extends infer R ? (R extends unknown ? Omit<R, 'cause'> : never) : never) & {
+  framesProcessed: number;
+};
 
 export interface MediaHarness {
   /** Pre-join: opens the camera as a preview track (published as is on join). */

@@ -18,7 +18,7 @@ import {
   type DecryptionProblem,
   type E2eeSetup,
   type InboundVideoSample,
-} from '../../../renderer/src/lib/media';
+} from '@renderer/lib/media';
 import type { MediaHarness, OutboundVideoReading, RemoteVideoReading } from './api';
 
 let room: Room | undefined;

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { build } from 'vite';
+import { viteAliases } from '@scripts/aliases';
 
 export interface HarnessServer {
   /** http://127.0.0.1:PORT/media.html */
@@ -31,6 +32,7 @@ export async function buildAndServeHarness(): Promise<HarnessServer> {
     configFile: false,
     logLevel: 'warn',
     root: resolve('test/e2e/harness'),
+    resolve: { alias: viteAliases() },
     base: './',
     publicDir: resolve('renderer/public'),
     build: {

@@ -36,10 +36,10 @@ export async function openHarness(
   await page.goto(pageUrl);
   await page.waitForFunction(() => document.body.dataset.ready === 'true');
   const call: HarnessPage['call'] = (method, ...args) =>
-    page.evaluate(
-      ([m, a]) => (window.parleyMedia[m as keyof MediaHarness] as (...x: unknown[]) => unknown)(...(a as unknown[])),
-      [method, args] as const,
-    ) as never;
+    page.evaluate(([m, a]) => (window.parleyMedia[m as keyof MediaHarness] as (...x: unknown[]) => unknown)(...(a as unknown[])), [
+      method,
+      args,
+    ] as const) as never;
   return {
     page,
     requests,

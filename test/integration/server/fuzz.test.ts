@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBody } from '../../../server/api/contract';
+import { ErrorBody } from '@contracts/api';
 import { startStack, type TestStack } from '../../support/stack';
 import { addUser, anonymous, setupAdmin, type SignedIn } from '../../support/team-api';
 
@@ -44,7 +44,29 @@ const ROUTES: [string, string][] = [
   ['PUT', '/api/v1/rooms'],
 ];
 
-const FIELDS = ['username', 'password', 'displayName', 'code', 'inviteCode', 'name', 'title', 'options', 'role', 'disabled', 'source', 'device', 'expiresInHours', 'expiresInMinutes', 'lobby', 'allowGuests', 'locked', 'maxParticipants', 'e2ee', '__proto__', 'constructor'];
+const FIELDS = [
+  'username',
+  'password',
+  'displayName',
+  'code',
+  'inviteCode',
+  'name',
+  'title',
+  'options',
+  'role',
+  'disabled',
+  'source',
+  'device',
+  'expiresInHours',
+  'expiresInMinutes',
+  'lobby',
+  'allowGuests',
+  'locked',
+  'maxParticipants',
+  'e2ee',
+  '__proto__',
+  'constructor',
+];
 
 describe('API fuzz', () => {
   let stack: TestStack;
@@ -65,9 +87,32 @@ describe('API fuzz', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 80 }),
       fc.string({ unit: 'binary', maxLength: 40 }),
-      fc.constantFrom('main', 'MAIN', ' main ', 'missing', '..', '%2e%2e', 'u:x:y', 'a'.repeat(300), '<script>', "' OR 1=1 --", '\u0000', member.user.id, 'admin', 'fuzzy'),
+      fc.constantFrom(
+        'main',
+        'MAIN',
+        ' main ',
+        'missing',
+        '..',
+        '%2e%2e',
+        'u:x:y',
+        'a'.repeat(300),
+        '<script>',
+        "' OR 1=1 --",
+        '\u0000',
+        member.user.id,
+        'admin',
+        'fuzzy',
+      ),
     );
-    const value: fc.Arbitrary<unknown> = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }), fc.jsonValue({ maxDepth: 3 }));
+    const value: fc.Arbitrary<unknown> = fc.oneof(
+      text,
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
     const shapedBody = fc.dictionary(fc.constantFrom(...FIELDS), value, { maxKeys: 6 }).map((o) => JSON.stringify(o));
     const body = fc.oneof(
       { weight: 5, arbitrary: shapedBody },
@@ -79,9 +124,20 @@ describe('API fuzz', () => {
     const request = fc.record({
       route: fc.constantFrom(...ROUTES),
       params: fc.array(text, { minLength: 3, maxLength: 3 }),
-      query: fc.oneof(fc.constant(''), fc.string({ maxLength: 40 }).map((q) => `?${encodeURIComponent(q)}`), fc.constantFrom('?wait=0', '?limit=0', '?limit=9999', '?room=main&before=yesterday', '?wait=-1&wait=2')),
+      query: fc.oneof(
+        fc.constant(''),
+        fc.string({ maxLength: 40 }).map((q) => `?${encodeURIComponent(q)}`),
+        fc.constantFrom('?wait=0', '?limit=0', '?limit=9999', '?room=main&before=yesterday', '?wait=-1&wait=2'),
+      ),
       body,
-      contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/webhook+json', undefined),
+      contentType: fc.constantFrom(
+        'application/json',
+        'application/json; charset=utf-8',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/webhook+json',
+        undefined,
+      ),
       auth: fc.constantFrom('none', 'member', 'admin', 'garbage', 'malformed'),
     });
 
@@ -101,7 +157,12 @@ describe('API fuzz', () => {
         if (auth === 'malformed') headers.authorization = 'Basic Zm9vOmJhcg==';
         const hasBody = r.body !== undefined && method !== 'GET';
         if (hasBody && r.contentType) headers['content-type'] = r.contentType;
-        const res = await fetch(`${stack.url}${path}${r.query}`, { method, headers, ...(hasBody ? { body: r.body } : {}), signal: AbortSignal.timeout(20_000) });
+        const res = await fetch(`${stack.url}${path}${r.query}`, {
+          method,
+          headers,
+          ...(hasBody ? { body: r.body } : {}),
+          signal: AbortSignal.timeout(20_000),
+        });
         count++;
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {

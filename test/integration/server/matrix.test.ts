@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBody } from '../../../server/api/contract';
-import { sha256 } from '../../../server/lib/crypto';
+import { ErrorBody } from '@contracts/api';
+import { sha256 } from '@server/lib/crypto';
 import { startStack, type TestStack } from '../../support/stack';
 import { addUser, anonymous, PASSWORD, setupAdmin, signIn, type SignedIn } from '../../support/team-api';
 
@@ -97,22 +97,54 @@ describe('authorization matrix', () => {
     { name: 'GET /metrics', call: () => ({ method: 'GET', url: '/metrics' }), expect: all(200) },
     { name: 'GET /api/v1/openapi.json', call: () => ({ method: 'GET', url: '/api/v1/openapi.json' }), expect: all(200) },
     { name: 'GET /api/v1/server', call: () => ({ method: 'GET', url: '/api/v1/server' }), expect: all(200) },
-    { name: 'POST /api/v1/setup', call: () => ({ method: 'POST', url: '/api/v1/setup', body: { code: 'AAAA-BBBB-CCCC', username: 'eve', password: PASSWORD, displayName: 'Eve' } }), expect: all(409) },
-    { name: 'POST /api/v1/sessions', call: () => ({ method: 'POST', url: '/api/v1/sessions', body: { username: 'tim', password: PASSWORD } }), expect: all(201) },
-    { name: 'DELETE /api/v1/sessions/current', call: () => ({ method: 'DELETE', url: '/api/v1/sessions/current' }), expect: signedIn(204, 204, 204) },
+    {
+      name: 'POST /api/v1/setup',
+      call: () => ({
+        method: 'POST',
+        url: '/api/v1/setup',
+        body: { code: 'AAAA-BBBB-CCCC', username: 'eve', password: PASSWORD, displayName: 'Eve' },
+      }),
+      expect: all(409),
+    },
+    {
+      name: 'POST /api/v1/sessions',
+      call: () => ({ method: 'POST', url: '/api/v1/sessions', body: { username: 'tim', password: PASSWORD } }),
+      expect: all(201),
+    },
+    {
+      name: 'DELETE /api/v1/sessions/current',
+      call: () => ({ method: 'DELETE', url: '/api/v1/sessions/current' }),
+      expect: signedIn(204, 204, 204),
+    },
     { name: 'GET /api/v1/me', call: () => ({ method: 'GET', url: '/api/v1/me' }), expect: signedIn(200, 200, 200) },
     { name: 'POST /api/v1/invites', call: () => ({ method: 'POST', url: '/api/v1/invites', body: {} }), expect: signedIn(403, 403, 201) },
     {
       name: 'POST /api/v1/users',
-      call: async () => ({ method: 'POST', url: '/api/v1/users', body: { inviteCode: (await admin.api.createInvite()).code, username: unique('new'), password: PASSWORD, displayName: 'New' } }),
+      call: async () => ({
+        method: 'POST',
+        url: '/api/v1/users',
+        body: { inviteCode: (await admin.api.createInvite()).code, username: unique('new'), password: PASSWORD, displayName: 'New' },
+      }),
       expect: all(201),
     },
     { name: 'GET /api/v1/users', call: () => ({ method: 'GET', url: '/api/v1/users' }), expect: signedIn(403, 403, 200) },
-    { name: 'PATCH /api/v1/users/:userId', call: () => ({ method: 'PATCH', url: `/api/v1/users/${throwaway.user.id}`, body: { role: 'member' } }), expect: signedIn(403, 403, 200) },
+    {
+      name: 'PATCH /api/v1/users/:userId',
+      call: () => ({ method: 'PATCH', url: `/api/v1/users/${throwaway.user.id}`, body: { role: 'member' } }),
+      expect: signedIn(403, 403, 200),
+    },
     { name: 'GET /api/v1/rooms', call: () => ({ method: 'GET', url: '/api/v1/rooms' }), expect: signedIn(200, 200, 200) },
-    { name: 'POST /api/v1/rooms', call: () => ({ method: 'POST', url: '/api/v1/rooms', body: { name: unique('r'), title: 'T' } }), expect: signedIn(201, 201, 201) },
+    {
+      name: 'POST /api/v1/rooms',
+      call: () => ({ method: 'POST', url: '/api/v1/rooms', body: { name: unique('r'), title: 'T' } }),
+      expect: signedIn(201, 201, 201),
+    },
     { name: 'GET /api/v1/rooms/:room', call: () => ({ method: 'GET', url: '/api/v1/rooms/main' }), expect: signedIn(200, 200, 200) },
-    { name: 'PATCH /api/v1/rooms/:room', call: () => ({ method: 'PATCH', url: '/api/v1/rooms/main', body: { title: 'Main room' } }), expect: signedIn(403, 200, 200) },
+    {
+      name: 'PATCH /api/v1/rooms/:room',
+      call: () => ({ method: 'PATCH', url: '/api/v1/rooms/main', body: { title: 'Main room' } }),
+      expect: signedIn(403, 200, 200),
+    },
     {
       name: 'DELETE /api/v1/rooms/:room',
       call: async () => {
@@ -122,17 +154,61 @@ describe('authorization matrix', () => {
       },
       expect: signedIn(403, 204, 204),
     },
-    { name: 'POST /api/v1/rooms/:room/join', call: () => ({ method: 'POST', url: '/api/v1/rooms/main/join', body: {} }), expect: signedIn(200, 200, 200) },
-    { name: 'POST /api/v1/rooms/:room/participants/:identity/mute', call: () => ({ method: 'POST', url: '/api/v1/rooms/main/participants/u:nobody:x/mute', body: { source: 'camera' } }), expect: signedIn(403, 404, 404) },
-    { name: 'DELETE /api/v1/rooms/:room/participants/:identity', call: () => ({ method: 'DELETE', url: '/api/v1/rooms/main/participants/u:nobody:x' }), expect: signedIn(403, 404, 404) },
-    { name: 'POST /api/v1/rooms/:room/lock', call: () => ({ method: 'POST', url: '/api/v1/rooms/main/lock' }), expect: signedIn(403, 200, 200) },
-    { name: 'POST /api/v1/rooms/:room/unlock', call: () => ({ method: 'POST', url: '/api/v1/rooms/main/unlock' }), expect: signedIn(403, 200, 200) },
-    { name: 'POST /api/v1/rooms/:room/end', call: () => ({ method: 'POST', url: '/api/v1/rooms/main/end' }), expect: signedIn(403, 204, 204) },
-    { name: 'POST /api/v1/rooms/:room/guest-links', call: () => ({ method: 'POST', url: '/api/v1/rooms/main/guest-links', body: {} }), expect: signedIn(403, 201, 201) },
-    { name: 'GET /api/v1/rooms/:room/lobby', call: () => ({ method: 'GET', url: '/api/v1/rooms/lobby/lobby' }), expect: signedIn(403, 200, 200) },
-    { name: 'POST /api/v1/rooms/:room/lobby/:ticket/admit', call: async () => ({ method: 'POST', url: `/api/v1/rooms/lobby/lobby/${await lobbyEntry()}/admit` }), expect: signedIn(403, 204, 204) },
-    { name: 'POST /api/v1/rooms/:room/lobby/:ticket/deny', call: async () => ({ method: 'POST', url: `/api/v1/rooms/lobby/lobby/${await lobbyEntry()}/deny` }), expect: signedIn(403, 204, 204) },
-    { name: 'POST /api/v1/guest/join', call: async () => ({ method: 'POST', url: '/api/v1/guest/join', body: { code: await guestLink('open'), displayName: 'G' } }), expect: all(200) },
+    {
+      name: 'POST /api/v1/rooms/:room/join',
+      call: () => ({ method: 'POST', url: '/api/v1/rooms/main/join', body: {} }),
+      expect: signedIn(200, 200, 200),
+    },
+    {
+      name: 'POST /api/v1/rooms/:room/participants/:identity/mute',
+      call: () => ({ method: 'POST', url: '/api/v1/rooms/main/participants/u:nobody:x/mute', body: { source: 'camera' } }),
+      expect: signedIn(403, 404, 404),
+    },
+    {
+      name: 'DELETE /api/v1/rooms/:room/participants/:identity',
+      call: () => ({ method: 'DELETE', url: '/api/v1/rooms/main/participants/u:nobody:x' }),
+      expect: signedIn(403, 404, 404),
+    },
+    {
+      name: 'POST /api/v1/rooms/:room/lock',
+      call: () => ({ method: 'POST', url: '/api/v1/rooms/main/lock' }),
+      expect: signedIn(403, 200, 200),
+    },
+    {
+      name: 'POST /api/v1/rooms/:room/unlock',
+      call: () => ({ method: 'POST', url: '/api/v1/rooms/main/unlock' }),
+      expect: signedIn(403, 200, 200),
+    },
+    {
+      name: 'POST /api/v1/rooms/:room/end',
+      call: () => ({ method: 'POST', url: '/api/v1/rooms/main/end' }),
+      expect: signedIn(403, 204, 204),
+    },
+    {
+      name: 'POST /api/v1/rooms/:room/guest-links',
+      call: () => ({ method: 'POST', url: '/api/v1/rooms/main/guest-links', body: {} }),
+      expect: signedIn(403, 201, 201),
+    },
+    {
+      name: 'GET /api/v1/rooms/:room/lobby',
+      call: () => ({ method: 'GET', url: '/api/v1/rooms/lobby/lobby' }),
+      expect: signedIn(403, 200, 200),
+    },
+    {
+      name: 'POST /api/v1/rooms/:room/lobby/:ticket/admit',
+      call: async () => ({ method: 'POST', url: `/api/v1/rooms/lobby/lobby/${await lobbyEntry()}/admit` }),
+      expect: signedIn(403, 204, 204),
+    },
+    {
+      name: 'POST /api/v1/rooms/:room/lobby/:ticket/deny',
+      call: async () => ({ method: 'POST', url: `/api/v1/rooms/lobby/lobby/${await lobbyEntry()}/deny` }),
+      expect: signedIn(403, 204, 204),
+    },
+    {
+      name: 'POST /api/v1/guest/join',
+      call: async () => ({ method: 'POST', url: '/api/v1/guest/join', body: { code: await guestLink('open'), displayName: 'G' } }),
+      expect: all(200),
+    },
     {
       name: 'GET /api/v1/guest/tickets/:ticket',
       call: async () => {
@@ -144,7 +220,11 @@ describe('authorization matrix', () => {
     },
     { name: 'GET /api/v1/meetings', call: () => ({ method: 'GET', url: '/api/v1/meetings' }), expect: signedIn(200, 200, 200) },
     { name: 'GET /api/v1/events', call: () => ({ method: 'GET', url: '/api/v1/events' }), expect: signedIn(200, 200, 200) },
-    { name: 'POST /livekit/webhook (unsigned)', call: () => ({ method: 'POST', url: '/livekit/webhook', body: { event: 'room_started', room: { name: 'x', sid: 'RM_x' } } }), expect: all(401) },
+    {
+      name: 'POST /livekit/webhook (unsigned)',
+      call: () => ({ method: 'POST', url: '/livekit/webhook', body: { event: 'room_started', room: { name: 'x', sid: 'RM_x' } } }),
+      expect: all(401),
+    },
   ];
 
   it('covers every route in the OpenAPI document', async () => {
@@ -166,7 +246,11 @@ describe('authorization matrix', () => {
         const headers: Record<string, string> = {};
         if (tokens[who]) headers.authorization = `Bearer ${tokens[who]}`;
         if (c.body !== undefined) headers['content-type'] = 'application/json';
-        const res = await fetch(`${stack.url}${c.url}`, { method: c.method, headers, ...(c.body !== undefined ? { body: JSON.stringify(c.body) } : {}) });
+        const res = await fetch(`${stack.url}${c.url}`, {
+          method: c.method,
+          headers,
+          ...(c.body !== undefined ? { body: JSON.stringify(c.body) } : {}),
+        });
         got[who] = res.status;
         if (c.url === '/api/v1/events') await res.body?.cancel();
         else if (res.status >= 400) expect(ErrorBody.safeParse(await res.json()).success, `${row.name} as ${who}: error body`).toBe(true);

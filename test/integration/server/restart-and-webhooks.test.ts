@@ -25,9 +25,18 @@ describe('webhook verification and restarts', () => {
   it('rejects unsigned, wrongly signed and tampered webhooks, and records signed ones once', async () => {
     stack = await startStack({ dataDir });
     const admin = await setupAdmin(stack);
-    const body = JSON.stringify({ event: 'room_started', id: 'EV_test1', createdAt: '1700000000', room: { sid: 'RM_fake1', name: 'hooked' } });
+    const body = JSON.stringify({
+      event: 'room_started',
+      id: 'EV_test1',
+      createdAt: '1700000000',
+      room: { sid: 'RM_fake1', name: 'hooked' },
+    });
     const post = (b: string, auth?: string) =>
-      fetch(`${stack!.url}/livekit/webhook`, { method: 'POST', headers: { 'content-type': 'application/webhook+json', ...(auth ? { authorization: auth } : {}) }, body: b });
+      fetch(`${stack!.url}/livekit/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/webhook+json', ...(auth ? { authorization: auth } : {}) },
+        body: b,
+      });
 
     expect((await post(body)).status).toBe(401);
     expect((await post(body, await signedWebhook(stack, body, 'x'.repeat(40)))).status).toBe(401);
@@ -39,7 +48,12 @@ describe('webhook verification and restarts', () => {
     expect((await post(body, good)).status).toBe(204); // a redelivery
     const { meetings } = await admin.api.listMeetings({ room: 'hooked' });
     expect(meetings).toHaveLength(1);
-    expect(meetings[0]).toMatchObject({ id: 'RM_fake1', room: 'hooked', startedAt: new Date(1_700_000_000_000).toISOString(), endedAt: null });
+    expect(meetings[0]).toMatchObject({
+      id: 'RM_fake1',
+      room: 'hooked',
+      startedAt: new Date(1_700_000_000_000).toISOString(),
+      endedAt: null,
+    });
   });
 
   it('loses no accounts, rooms, history or SFU keys across a restart', async () => {
@@ -51,7 +65,10 @@ describe('webhook verification and restarts', () => {
     const j = await member.api.joinRoom('durable');
     const p = new NodeParticipant();
     await p.connect(j.url, j.token);
-    await eventually(async () => ((await member.api.listMeetings({ room: 'durable' })).meetings[0]?.attendance.length ? true : undefined), 'attendance recorded');
+    await eventually(
+      async () => ((await member.api.listMeetings({ room: 'durable' })).meetings[0]?.attendance.length ? true : undefined),
+      'attendance recorded',
+    );
     await p.disconnect();
     const keysBefore = readFileSync(join(dataDir, 'livekit-keys.json'), 'utf8');
     await first.close();

@@ -1,6 +1,6 @@
 import { DisconnectReason, RoomEvent, TrackSource, type Participant as RtcParticipant, type TrackPublication } from '@livekit/rtc-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../../server/api/client';
+import { ApiError } from '@contracts/api-client';
 import { NodeParticipant } from '../../support/node-participant';
 import { startStack, type TestStack } from '../../support/stack';
 import { addUser, anonymous, eventually, EventRecorder, nextEmission, setupAdmin, signIn, type SignedIn } from '../../support/team-api';
@@ -39,7 +39,8 @@ describe('team server with the real SFU', () => {
     const phoneSession = await signIn(stack, 'mike');
     const phone = await phoneSession.api.joinRoom('attrs');
     expect(hostJoin.role).toBe('host');
-    const hostGrant = (JSON.parse(Buffer.from(hostJoin.token.split('.')[1]!, 'base64url').toString()) as { video: Record<string, unknown> }).video;
+    const hostGrant = (JSON.parse(Buffer.from(hostJoin.token.split('.')[1]!, 'base64url').toString()) as { video: Record<string, unknown> })
+      .video;
     expect(hostGrant).toMatchObject({ room: 'attrs', roomAdmin: true });
     expect(hostGrant.roomList ?? false).toBe(false);
     expect(hostGrant.roomCreate ?? false).toBe(false);
@@ -91,13 +92,19 @@ describe('team server with the real SFU', () => {
     );
     const [pub] = await muted;
     expect(pub.muted).toBe(true);
-    await expect(host.api.muteParticipant('controls', target.identity, 'screen_share')).rejects.toMatchObject({ status: 404, code: 'TRACK_NOT_FOUND' });
+    await expect(host.api.muteParticipant('controls', target.identity, 'screen_share')).rejects.toMatchObject({
+      status: 404,
+      code: 'TRACK_NOT_FOUND',
+    });
 
     const gone = nextEmission<[DisconnectReason]>(p.room, RoomEvent.Disconnected, () => true);
     await host.api.removeParticipant('controls', target.identity);
     const [reason] = await gone;
     expect(reason).toBe(DisconnectReason.PARTICIPANT_REMOVED);
-    await expect(host.api.removeParticipant('controls', target.identity)).rejects.toMatchObject({ status: 404, code: 'PARTICIPANT_NOT_FOUND' });
+    await expect(host.api.removeParticipant('controls', target.identity)).rejects.toMatchObject({
+      status: 404,
+      code: 'PARTICIPANT_NOT_FOUND',
+    });
   });
 
   it('ending the meeting disconnects everyone, and the webhooks record the meeting history', async () => {
@@ -122,7 +129,11 @@ describe('team server with the real SFU', () => {
       expect(a.leftAt).not.toBeNull();
       expect(a.durationSeconds).toBeGreaterThanOrEqual(0);
     }
-    expect(meeting.attendance.find((a) => a.identity === hj.identity)).toMatchObject({ role: 'host', displayName: 'Hannah', userId: host.user.id });
+    expect(meeting.attendance.find((a) => a.identity === hj.identity)).toMatchObject({
+      role: 'host',
+      displayName: 'Hannah',
+      userId: host.user.id,
+    });
     expect(Date.parse(meeting.endedAt!)).toBeGreaterThanOrEqual(Date.parse(meeting.startedAt));
   });
 
@@ -195,7 +206,10 @@ describe('team server with the real SFU', () => {
     const hj = await host.api.joinRoom('pairing');
     const h = participant();
     await h.connect(hj.url, hj.token);
-    const joined = await memberEvents.waitFor((e) => e.type === 'participant.joined' && e.participant.identity === hj.identity, 'participant.joined');
+    const joined = await memberEvents.waitFor(
+      (e) => e.type === 'participant.joined' && e.participant.identity === hj.identity,
+      'participant.joined',
+    );
     if (joined.type !== 'participant.joined') throw new Error('unreachable');
     expect(joined.participant).toMatchObject({ displayName: 'Hannah', role: 'host' });
     await h.disconnect();

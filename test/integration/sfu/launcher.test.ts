@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
-import { launchSfu, SfuStartError } from '../../../server/sfu/livekit-launcher';
+import { launchSfu, SfuStartError } from '@server/sfu/livekit-launcher';
 import { RoomServiceClient } from 'livekit-server-sdk';
 
 function alive(pid: number): boolean {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
-import { LIVEKIT_VERSION, obtainLivekitServer } from '../../../scripts/obtain-livekit-server.mjs';
+import { LIVEKIT_VERSION, obtainLivekitServer } from '@scripts/obtain-livekit-server.mjs';
 
 function fakeBinary(dir: string, name: string, version: string | null): string {
   const path = join(dir, name);

@@ -2,14 +2,19 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startParley, type ParleyOptions, type ParleyRuntime } from '../../../main/app';
-import type { PlatformFacts } from '../../../main/display-media/platform';
-import { createMemoryLogger } from '../../../main/log';
-import type { InvokeChannel, InvokeRequest, IpcResult } from '../../../preload/contract';
+import { startParley, type ParleyOptions, type ParleyRuntime } from '@main/app';
+import type { PlatformFacts } from '@main/display-media/platform';
+import { createMemoryLogger } from '@main/log';
+import type { InvokeChannel, InvokeRequest, IpcResult } from '@contracts/desktop';
 import { createFakeElectron, type FakeBrowserWindow, type FakeElectron, type FakeWebFrameMain } from './index';
 
 export const LINUX_X11: PlatformFacts = { platform: 'linux', systemVersion: '6.8.0', env: { XDG_SESSION_TYPE: 'x11' }, ozonePlatform: '' };
-export const LINUX_WAYLAND: PlatformFacts = { platform: 'linux', systemVersion: '6.8.0', env: { XDG_SESSION_TYPE: 'wayland', WAYLAND_DISPLAY: 'wayland-0' }, ozonePlatform: '' };
+export const LINUX_WAYLAND: PlatformFacts = {
+  platform: 'linux',
+  systemVersion: '6.8.0',
+  env: { XDG_SESSION_TYPE: 'wayland', WAYLAND_DISPLAY: 'wayland-0' },
+  ozonePlatform: '',
+};
 export const WINDOWS: PlatformFacts = { platform: 'win32', systemVersion: '10.0.22631', env: {}, ozonePlatform: '' };
 export const MACOS_14: PlatformFacts = { platform: 'darwin', systemVersion: '14.5.0', env: {}, ozonePlatform: '' };
 export const MACOS_15: PlatformFacts = { platform: 'darwin', systemVersion: '15.1.0', env: {}, ozonePlatform: '' };
@@ -17,7 +22,8 @@ export const MACOS_15: PlatformFacts = { platform: 'darwin', systemVersion: '15.
 /** A tiny stand-in for out/renderer, enough for the protocol handler to serve. */
 export function makeRendererDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'parley-renderer-'));
-  for (const page of ['index.html', 'picker.html', 'share-bar.html']) writeFileSync(join(dir, page), `<!doctype html><title>${page}</title>`);
+  for (const page of ['index.html', 'picker.html', 'share-bar.html'])
+    writeFileSync(join(dir, page), `<!doctype html><title>${page}</title>`);
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log("app")');
   return dir;
@@ -29,7 +35,12 @@ export interface Booted {
   log: ReturnType<typeof createMemoryLogger>;
   main: FakeBrowserWindow;
   /** ipcRenderer.invoke from a window (default: the main window), unwrapped from the envelope. */
-  invoke<C extends InvokeChannel>(channel: C, payload?: InvokeRequest<C>, from?: FakeBrowserWindow, frame?: FakeWebFrameMain | null): Promise<IpcResult<unknown>>;
+  invoke<C extends InvokeChannel>(
+    channel: C,
+    payload?: InvokeRequest<C>,
+    from?: FakeBrowserWindow,
+    frame?: FakeWebFrameMain | null,
+  ): Promise<IpcResult<unknown>>;
   pickerWindow(): FakeBrowserWindow | undefined;
   shareBarWindow(): FakeBrowserWindow | undefined;
 }
@@ -38,7 +49,7 @@ export async function bootParley(
   overrides: Partial<ParleyOptions> & { fake?: FakeElectron; beforeReady?: (fake: FakeElectron) => void } = {},
 ): Promise<Booted> {
   const fake = overrides.fake ?? createFakeElectron();
-  fake.desktopCapturer.sources.length === 0 &&
+  if (fake.desktopCapturer.sources.length === 0)
     fake.desktopCapturer.sources.push(
       { id: 'screen:0:0', name: 'Entire Screen', display_id: '1' },
       { id: 'window:101:0', name: 'Quarterly report — Editor', icon: true },
@@ -77,7 +88,9 @@ export async function bootParley(
     log,
     main,
     invoke: (channel, payload, from = main, frame) =>
-      fake.ipcMain.invoke(channel, from.webContents, payload, frame === undefined ? from.webContents.mainFrame : frame) as Promise<IpcResult<unknown>>,
+      fake.ipcMain.invoke(channel, from.webContents, payload, frame === undefined ? from.webContents.mainFrame : frame) as Promise<
+        IpcResult<unknown>
+      >,
     pickerWindow: () => fake.windowsWithUrl('picker.html')[0],
     shareBarWindow: () => fake.windowsWithUrl('share-bar.html')[0],
   };

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ElectronModules } from '../../../main/app';
+import type { ElectronModules } from '@main/app';
 
 // ---------------------------------------------------------------------------------------------
 // Images
@@ -192,7 +192,10 @@ export class FakeBrowserWindow extends EventEmitter {
   visibleOnAllWorkspaces = false;
   bounds: Rect;
 
-  constructor(readonly fake: FakeElectron, options: Record<string, unknown> = {}) {
+  constructor(
+    readonly fake: FakeElectron,
+    options: Record<string, unknown> = {},
+  ) {
     super();
     this.options = options;
     this.webContents = new FakeWebContents(fake);
@@ -333,14 +336,19 @@ export class FakeIpcMain extends EventEmitter {
     return [...this.handlers.keys()];
   }
   /** What ipcRenderer.invoke does: the frame defaults to the sender's main frame. */
-  async invoke(channel: string, sender: FakeWebContents, payload?: unknown, frame: FakeWebFrameMain | null = sender.mainFrame): Promise<unknown> {
+  async invoke(
+    channel: string,
+    sender: FakeWebContents,
+    payload?: unknown,
+    frame: FakeWebFrameMain | null = sender.mainFrame,
+  ): Promise<unknown> {
     const handler = this.handlers.get(channel);
     if (!handler) throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
     const event = { sender, senderFrame: frame, processId: 1, frameId: 1 };
     try {
       return await handler(event, payload);
     } catch (error) {
-      throw new Error(`Error invoking remote method '${channel}': ${String(error)}`);
+      throw new Error(`Error invoking remote method '${channel}': ${String(error)}`, { cause: error });
     }
   }
 }
@@ -349,7 +357,12 @@ export class FakeIpcMain extends EventEmitter {
 // Session: permissions and display media
 // ---------------------------------------------------------------------------------------------
 
-type PermissionRequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void, details: Record<string, unknown>) => void;
+type PermissionRequestHandler = (
+  contents: unknown,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: Record<string, unknown>,
+) => void;
 type PermissionCheckHandler = (contents: unknown, permission: string, origin: string, details: Record<string, unknown>) => boolean;
 type DisplayMediaHandler = (request: Record<string, unknown>, callback: (streams: unknown) => void) => void;
 
@@ -471,7 +484,8 @@ export class FakeDesktopCapturer {
         id: source.id,
         name: source.name,
         display_id: source.display_id ?? '',
-        thumbnail: wantsThumbnails || !options.thumbnailSize ? new FakeNativeImage(size.width, size.height, source.id) : FakeNativeImage.empty(),
+        thumbnail:
+          wantsThumbnails || !options.thumbnailSize ? new FakeNativeImage(size.width, size.height, source.id) : FakeNativeImage.empty(),
         appIcon: options.fetchWindowIcons && source.icon ? new FakeNativeImage(64, 64, `icon-${source.id}`) : null,
       }));
   }
@@ -749,12 +763,7 @@ export class FakeElectron {
 
   /** The modules object Parley's main process receives (cast once, here). */
   modules(): ElectronModules {
-    const fake = this;
-    const BrowserWindow = class extends FakeBrowserWindow {
-      constructor(options: Record<string, unknown>) {
-        super(fake, options);
-      }
-    };
+    const BrowserWindow = browserWindowClassFor(this);
     const modules = {
       app: this.app,
       BrowserWindow,
@@ -791,4 +800,13 @@ export class FakeElectron {
 
 export function createFakeElectron(): FakeElectron {
   return new FakeElectron();
+}
+
+// Electron's BrowserWindow takes only options; the subclass closes over the fake it belongs to.
+function browserWindowClassFor(fake: FakeElectron): new (options: Record<string, unknown>) => FakeBrowserWindow {
+  return class extends FakeBrowserWindow {
+    constructor(options: Record<string, unknown>) {
+      super(fake, options);
+    }
+  };
 }

@@ -1,7 +1,7 @@
 // Runs inside a real Chromium page in the desktop e2e test: installs `window.parley` built by the
 // real preload code (preload/api.ts) over a transport whose invokes reach the real main-process
 // handlers in the test process (page.exposeFunction) and whose events main sends into the page.
-import { createDesktopApi } from '../../../preload/api';
+import { createDesktopApi } from '@preload/api';
 
 type Listener = (payload: unknown) => void;
 

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replaceSection, series, writeResult, type FigureResult } from '../../../bench/lib/report';
-import { machineInfo } from '../../../bench/lib/machine';
+import { replaceSection, series, writeResult, type FigureResult } from '@bench/lib/report';
+import { machineInfo } from '@bench/lib/machine';
 
 function fakeResult(id: string, value: number): FigureResult {
   return {

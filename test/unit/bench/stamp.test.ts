@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STAMP_BITS, readStamp, stampLatency } from '../../../bench/harness/stamp';
+import { STAMP_BITS, readStamp, stampLatency } from '@bench/harness/stamp';
 
 // The stamp reader runs in the harness page; here it is fed pixels painted the way drawStamp lays
 // the blocks out (scaled, as the reader sees a decoded frame).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmt, median, p95, quantile, ratio, summarize } from '../../../bench/lib/stats';
+import { fmt, median, p95, quantile, ratio, summarize } from '@bench/lib/stats';
 
 describe('bench stats', () => {
   it('interpolates quantiles between ranks', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barChart, stripChart } from '../../../bench/lib/svg';
+import { barChart, stripChart } from '@bench/lib/svg';
 
 const wellFormed = (svg: string) => {
   expect(svg.startsWith('<svg')).toBe(true);
@@ -9,7 +9,15 @@ const wellFormed = (svg: string) => {
 
 describe('bench SVG charts', () => {
   it('draws every run as a dot, a median per series and the reference line', () => {
-    const svg = stripChart({ title: 'A & B', unit: 'ms', series: [{ name: 'a', values: [1, 2, 3] }, { name: 'b', values: [4, Number.NaN] }], references: [{ value: 5, label: 'target' }] });
+    const svg = stripChart({
+      title: 'A & B',
+      unit: 'ms',
+      series: [
+        { name: 'a', values: [1, 2, 3] },
+        { name: 'b', values: [4, Number.NaN] },
+      ],
+      references: [{ value: 5, label: 'target' }],
+    });
     wellFormed(svg);
     expect(svg.match(/<circle/g)).toHaveLength(4);
     expect(svg).toContain('A &amp; B');
@@ -18,7 +26,16 @@ describe('bench SVG charts', () => {
 
   it('draws grouped bars, skipping gaps, on linear and log scales', () => {
     for (const log of [false, true]) {
-      const svg = barChart({ title: 't', unit: 'kbps', categories: ['4', '9'], groups: [{ name: 'on', values: [100, Number.NaN] }, { name: 'off', values: [2000, 4000] }], log });
+      const svg = barChart({
+        title: 't',
+        unit: 'kbps',
+        categories: ['4', '9'],
+        groups: [
+          { name: 'on', values: [100, Number.NaN] },
+          { name: 'off', values: [2000, 4000] },
+        ],
+        log,
+      });
       wellFormed(svg);
       expect(svg.match(/<rect x=/g)).toHaveLength(3 + 2); // 3 bars + 2 legend swatches
     }

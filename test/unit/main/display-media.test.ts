@@ -1,7 +1,7 @@
 // The picker flow through Parley's real main process (main/app.ts) on the Electron fake:
 // getDisplayMedia -> setDisplayMediaRequestHandler -> picker window -> choice -> callback.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PickerState } from '../../../preload/contract';
+import type { PickerState } from '@contracts/desktop';
 import { bootParley, LINUX_WAYLAND, MACOS_14, MACOS_15, until, WINDOWS, type Booted } from '../../support/electron-fake/boot';
 
 function lastPickerState(booted: Booted): PickerState | undefined {
@@ -11,7 +11,10 @@ function lastPickerState(booted: Booted): PickerState | undefined {
 }
 
 async function openPicker(booted: Booted, request: { audio?: boolean } = {}) {
-  const granted = booted.fake.session.requestDisplayMedia(booted.main.webContents.mainFrame, { video: true, audio: request.audio ?? false });
+  const granted = booted.fake.session.requestDisplayMedia(booted.main.webContents.mainFrame, {
+    video: true,
+    audio: request.audio ?? false,
+  });
   await until(() => lastPickerState(booted)?.loadingThumbnails === false, 'thumbnails in the picker');
   const state = await booted.invoke('picker:get-state', undefined, booted.pickerWindow());
   if (!state.ok) throw new Error(state.error.message);
@@ -30,13 +33,17 @@ describe('the Parley picker', () => {
     expect(picker).toBeDefined();
     expect(picker?.options.parent).toBe(booted.main);
 
-    const result = await booted.invoke('picker:choose', { requestId: state.requestId, sourceId: 'window:101:0', shareAudio: false }, picker);
+    const result = await booted.invoke(
+      'picker:choose',
+      { requestId: state.requestId, sourceId: 'window:101:0', shareAudio: false },
+      picker,
+    );
     expect(result).toEqual({ ok: true, value: null });
     await expect(granted).resolves.toEqual({ video: { id: 'window:101:0', name: 'Quarterly report — Editor' } });
     expect(picker?.isDestroyed()).toBe(true);
   });
 
-  it('lists screens and windows with thumbnails and app icons, never Parley\'s own windows', async () => {
+  it("lists screens and windows with thumbnails and app icons, never Parley's own windows", async () => {
     const booted = await bootParley();
     const { state } = await openPicker(booted);
     expect(state.sources.map((source) => source.id)).toEqual(['screen:0:0', 'window:101:0', 'window:202:0']);
@@ -162,11 +169,18 @@ describe('denials', () => {
 
   it('denies requests from other origins and from subframes without opening a picker', async () => {
     const booted = await bootParley();
-    const foreign = booted.fake.session.requestDisplayMedia(booted.main.webContents.createSubframe('https://evil.example/'), { video: true });
+    const foreign = booted.fake.session.requestDisplayMedia(booted.main.webContents.createSubframe('https://evil.example/'), {
+      video: true,
+    });
     await expect(foreign).resolves.toBeNull();
-    const appSubframe = booted.fake.session.requestDisplayMedia(booted.main.webContents.createSubframe('parley://app/index.html'), { video: true });
+    const appSubframe = booted.fake.session.requestDisplayMedia(booted.main.webContents.createSubframe('parley://app/index.html'), {
+      video: true,
+    });
     await expect(appSubframe).resolves.toBeNull();
-    const spoofedOrigin = booted.fake.session.requestDisplayMedia(booted.main.webContents.mainFrame, { video: true, securityOrigin: 'https://evil.example' });
+    const spoofedOrigin = booted.fake.session.requestDisplayMedia(booted.main.webContents.mainFrame, {
+      video: true,
+      securityOrigin: 'https://evil.example',
+    });
     await expect(spoofedOrigin).resolves.toBeNull();
     expect(booted.pickerWindow()).toBeUndefined();
   });
@@ -185,7 +199,11 @@ describe('denials', () => {
     const picker = booted.pickerWindow();
     const stale = await booted.invoke('picker:choose', { requestId: 'old-request', sourceId: 'screen:0:0', shareAudio: false }, picker);
     expect(stale).toMatchObject({ ok: false, error: { code: 'PICKER_STALE_REQUEST' } });
-    const unknown = await booted.invoke('picker:choose', { requestId: state.requestId, sourceId: 'window:999:0', shareAudio: false }, picker);
+    const unknown = await booted.invoke(
+      'picker:choose',
+      { requestId: state.requestId, sourceId: 'window:999:0', shareAudio: false },
+      picker,
+    );
     expect(unknown).toMatchObject({ ok: false, error: { code: 'PICKER_UNKNOWN_SOURCE' } });
     // Parley's own window is filtered out and so cannot be chosen either.
     const own = await booted.invoke('picker:choose', { requestId: state.requestId, sourceId: 'window:303:1', shareAudio: false }, picker);
@@ -207,7 +225,10 @@ describe('denials', () => {
     const booted = await bootParley();
     booted.fake.desktopCapturer.fail = new Error('capturer broke');
     const granted = booted.fake.session.requestDisplayMedia(booted.main.webContents.mainFrame, { video: true });
-    await until(() => lastPickerState(booted) !== undefined || booted.log.lines.some((line) => line.event === 'display-media.list_failed'), 'failure');
+    await until(
+      () => lastPickerState(booted) !== undefined || booted.log.lines.some((line) => line.event === 'display-media.list_failed'),
+      'failure',
+    );
     booted.pickerWindow()?.close();
     await expect(granted).resolves.toBeNull();
   });
@@ -258,7 +279,11 @@ describe('platform pickers', () => {
     const state = await booted.invoke('picker:get-state', undefined, booted.pickerWindow());
     expect(state).toMatchObject({ ok: true, value: { mode: 'screen-permission-needed', sources: [] } });
     expect(booted.fake.desktopCapturer.calls).toHaveLength(0);
-    const choose = await booted.invoke('picker:choose', { requestId: (state as { value: PickerState }).value.requestId, sourceId: 'screen:0:0', shareAudio: false }, booted.pickerWindow());
+    const choose = await booted.invoke(
+      'picker:choose',
+      { requestId: (state as { value: PickerState }).value.requestId, sourceId: 'screen:0:0', shareAudio: false },
+      booted.pickerWindow(),
+    );
     expect(choose.ok).toBe(false);
     await booted.invoke('screen:open-settings', undefined, booted.pickerWindow());
     expect(booted.fake.openedExternally).toEqual(['x-apple.systempreferences:com.apple.preference.security?Privacy_ScreenCapture']);

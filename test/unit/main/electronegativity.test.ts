@@ -35,7 +35,14 @@ describe('electronegativity', () => {
     // AvailableSecurityFixesGlobalCheck downloads Electron's release list from GitHub: tests talk to
     // loopback only, and knowing about newer Electron releases is the dependency updater's job.
     const result = await run(
-      { input, isSarif: false, customScan: [], excludeFromScan: ['availablesecurityfixesglobalcheck'], isRelative: true, electronVersionOverride: '45.4.1' },
+      {
+        input,
+        isSarif: false,
+        customScan: [],
+        excludeFromScan: ['availablesecurityfixesglobalcheck'],
+        isRelative: true,
+        electronVersionOverride: '45.4.1',
+      },
       false,
     );
 
@@ -54,7 +61,7 @@ describe('electronegativity', () => {
     const suppressions = [...files(join(ROOT, 'main')), ...files(join(ROOT, 'preload'))].flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
-        .flatMap((line, index) => (line.includes('eng-disable') ? [`${relative(ROOT, file)}:${/eng-disable\s+(\w+)/.exec(line)?.[1]}`] : [])),
+        .flatMap((line) => (line.includes('eng-disable') ? [`${relative(ROOT, file)}:${/eng-disable\s+(\w+)/.exec(line)?.[1]}`] : [])),
     );
     // Adding one means a review: say why next to it and list it here.
     expect(suppressions.sort()).toEqual(

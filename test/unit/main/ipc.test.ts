@@ -1,8 +1,8 @@
 // Every invoke is checked: sender frame, window role, payload; answers carry error codes.
 import { describe, expect, it } from 'vitest';
-import { eventChannels, invokeChannels } from '../../../preload/contract';
-import { createEventSender } from '../../../main/ipc';
-import { createMemoryLogger } from '../../../main/log';
+import { eventChannels, invokeChannels } from '@contracts/desktop';
+import { createEventSender } from '@main/ipc';
+import { createMemoryLogger } from '@main/log';
 import { bootParley } from '../../support/electron-fake/boot';
 import { FakeWebFrameMain } from '../../support/electron-fake';
 
@@ -20,24 +20,33 @@ describe('ipc sender validation', () => {
 
   it('refuses a sender frame that is gone', async () => {
     const booted = await bootParley();
-    expect(await booted.invoke('settings:get', undefined, booted.main, null)).toMatchObject({ ok: false, error: { code: 'IPC_FORBIDDEN_SENDER' } });
+    expect(await booted.invoke('settings:get', undefined, booted.main, null)).toMatchObject({
+      ok: false,
+      error: { code: 'IPC_FORBIDDEN_SENDER' },
+    });
   });
 
   it('refuses subframes, even of the app origin', async () => {
     const booted = await bootParley();
     const frame = booted.main.webContents.createSubframe('parley://app/index.html');
-    expect(await booted.invoke('settings:get', undefined, booted.main, frame)).toMatchObject({ ok: false, error: { code: 'IPC_FORBIDDEN_SENDER' } });
+    expect(await booted.invoke('settings:get', undefined, booted.main, frame)).toMatchObject({
+      ok: false,
+      error: { code: 'IPC_FORBIDDEN_SENDER' },
+    });
   });
 
   it('refuses a main frame that is not on parley://app', async () => {
     const booted = await bootParley();
     for (const url of ['https://evil.example/', 'file:///etc/passwd', 'parley://join/evil', 'parley://app.evil/', 'http://app/']) {
       const frame = new FakeWebFrameMain(booted.main.webContents, url);
-      expect(await booted.invoke('settings:get', undefined, booted.main, frame)).toMatchObject({ ok: false, error: { code: 'IPC_FORBIDDEN_SENDER' } });
+      expect(await booted.invoke('settings:get', undefined, booted.main, frame)).toMatchObject({
+        ok: false,
+        error: { code: 'IPC_FORBIDDEN_SENDER' },
+      });
     }
   });
 
-  it('refuses webContents that are not one of Parley\'s windows', async () => {
+  it("refuses webContents that are not one of Parley's windows", async () => {
     const booted = await bootParley();
     const { BrowserWindow } = booted.fake.modules();
     const stray = new BrowserWindow({}) as unknown as typeof booted.main;
@@ -73,7 +82,15 @@ describe('main -> page events', () => {
     const send = createEventSender(booted.runtime.registry, createMemoryLogger());
     expect(send(booted.main.webContents as never, 'share:stop', { reason: 'user' })).toBe(true);
     expect(send(booted.main.webContents as never, 'share:stop', { reason: 'bogus' } as never)).toBe(false);
-    expect(send(booted.main.webContents as never, 'picker:state', { requestId: 'x', mode: 'choose', sources: [], loadingThumbnails: false, audio: { supported: false, requested: false } })).toBe(false);
+    expect(
+      send(booted.main.webContents as never, 'picker:state', {
+        requestId: 'x',
+        mode: 'choose',
+        sources: [],
+        loadingThumbnails: false,
+        audio: { supported: false, requested: false },
+      }),
+    ).toBe(false);
     booted.main.destroy();
     expect(send(booted.main.webContents as never, 'share:stop', { reason: 'user' })).toBe(false);
   });

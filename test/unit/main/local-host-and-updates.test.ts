@@ -2,9 +2,9 @@
 import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { lanAddresses, type TeamServerModule } from '../../../main/local-host';
-import type { UpdaterLike } from '../../../main/updater';
-import { IDLE_CALL_STATE } from '../../../preload/contract';
+import { lanAddresses, type TeamServerModule } from '@main/local-host';
+import type { UpdaterLike } from '@main/updater';
+import { IDLE_CALL_STATE } from '@contracts/desktop';
 import { bootParley, until } from '../../support/electron-fake/boot';
 
 function fakeServer() {
@@ -32,7 +32,10 @@ describe('host on this computer', () => {
     const server = fakeServer();
     const booted = await bootParley({ loadServer: async () => server.module, networkInterfaces: interfaces });
     const status = await booted.invoke('local-host:start');
-    expect(status).toEqual({ ok: true, value: { state: 'running', url: 'http://127.0.0.1:7800', lanUrls: ['http://192.168.1.20:7800'], error: null } });
+    expect(status).toEqual({
+      ok: true,
+      value: { state: 'running', url: 'http://127.0.0.1:7800', lanUrls: ['http://192.168.1.20:7800'], error: null },
+    });
     expect(server.calls).toEqual([
       {
         dataDir: `${booted.fake.app.userData}/local-host`,
@@ -46,7 +49,9 @@ describe('host on this computer', () => {
     ]);
     const csp = (await booted.fake.protocol.fetch('parley://app/index.html')).headers.get('content-security-policy') ?? '';
     expect(csp).toContain('http://192.168.1.20:7800');
-    expect(booted.main.webContents.sent.filter((m) => m.channel === 'local-host:status').map((m) => (m.payload as { state: string }).state)).toEqual(['starting', 'running']);
+    expect(
+      booted.main.webContents.sent.filter((m) => m.channel === 'local-host:status').map((m) => (m.payload as { state: string }).state),
+    ).toEqual(['starting', 'running']);
     expect(booted.runtime.settings.get().localHost.enabled).toBe(true);
 
     await booted.invoke('local-host:stop');
@@ -65,13 +70,17 @@ describe('host on this computer', () => {
     const server = fakeServer();
     const booted = await bootParley({ loadServer: async () => server.module, networkInterfaces: interfaces });
     await booted.invoke('settings:update', { localHost: { enabled: false, port: 7900, lanVisible: false } });
-    expect(await booted.invoke('local-host:start')).toMatchObject({ value: { state: 'running', url: 'http://127.0.0.1:7900', lanUrls: [] } });
+    expect(await booted.invoke('local-host:start')).toMatchObject({
+      value: { state: 'running', url: 'http://127.0.0.1:7900', lanUrls: [] },
+    });
     expect(server.calls[0]?.host).toBe('127.0.0.1');
   });
 
   it('reports a build without the server, and a busy port, with codes', async () => {
     const missing = await bootParley();
-    expect(await missing.invoke('local-host:start')).toMatchObject({ value: { state: 'error', error: { code: 'LOCAL_HOST_UNAVAILABLE' } } });
+    expect(await missing.invoke('local-host:start')).toMatchObject({
+      value: { state: 'error', error: { code: 'LOCAL_HOST_UNAVAILABLE' } },
+    });
     const busy = await bootParley({
       loadServer: async () => ({
         startTeamServer: async () => {
@@ -79,7 +88,9 @@ describe('host on this computer', () => {
         },
       }),
     });
-    expect(await busy.invoke('local-host:start')).toMatchObject({ value: { state: 'error', error: { code: 'LOCAL_HOST_FAILED', message: 'Port 7800 is already in use.' } } });
+    expect(await busy.invoke('local-host:start')).toMatchObject({
+      value: { state: 'error', error: { code: 'LOCAL_HOST_FAILED', message: 'Port 7800 is already in use.' } },
+    });
   });
 
   it('starts at launch when it was left on', async () => {
@@ -88,7 +99,10 @@ describe('host on this computer', () => {
       loadServer: async () => server.module,
       beforeReady: (fake) => {
         // settings.json from a previous run
-        writeFileSync(`${fake.app.userData}/settings.json`, JSON.stringify({ localHost: { enabled: true, port: 7801, lanVisible: false } }));
+        writeFileSync(
+          `${fake.app.userData}/settings.json`,
+          JSON.stringify({ localHost: { enabled: true, port: 7801, lanVisible: false } }),
+        );
       },
     });
     await until(() => booted.runtime.localHost.status().state === 'running', 'local host started at launch');

@@ -1,10 +1,10 @@
 // Notifications, tray, shortcuts, deep links, power — through the booted app where they meet
 // Electron, and directly where the logic is pure.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IDLE_CALL_STATE, type CallState, type NotificationRequest } from '../../../preload/contract';
-import { findDeepLink, parseDeepLink } from '../../../main/deep-links';
-import { createShortcuts } from '../../../main/shortcuts';
-import { createMemoryLogger } from '../../../main/log';
+import { IDLE_CALL_STATE, type CallState, type NotificationRequest } from '@contracts/desktop';
+import { findDeepLink, parseDeepLink } from '@main/deep-links';
+import { createShortcuts } from '@main/shortcuts';
+import { createMemoryLogger } from '@main/log';
 import { bootParley, type Booted } from '../../support/electron-fake/boot';
 import { FakeGlobalShortcut, FakeNotification, FakeTray } from '../../support/electron-fake';
 
@@ -41,7 +41,9 @@ describe('notifications', () => {
     booted.main.focus();
     await booted.invoke('call:update-state', IN_CALL);
     expect(await booted.invoke('notification:show', chat)).toEqual({ ok: true, value: { shown: false, reason: 'window-focused' } });
-    expect(await booted.invoke('notification:show', { kind: 'participant-joined', room: ROOM, participantName: 'Grace' })).toMatchObject({ value: { shown: false } });
+    expect(await booted.invoke('notification:show', { kind: 'participant-joined', room: ROOM, participantName: 'Grace' })).toMatchObject({
+      value: { shown: false },
+    });
     await booted.invoke('call:update-state', { ...IN_CALL, sharingScreen: true });
     expect(await booted.invoke('notification:show', chat)).toMatchObject({ value: { shown: true } });
     expect(FakeNotification.instances).toHaveLength(1);
@@ -55,7 +57,9 @@ describe('notifications', () => {
     expect(await booted.invoke('notification:show', hand)).toMatchObject({ value: { shown: false, reason: 'not-host' } });
     await booted.invoke('call:update-state', { ...IN_CALL, isHost: true });
     expect(await booted.invoke('notification:show', hand)).toMatchObject({ value: { shown: true } });
-    expect(await booted.invoke('notification:show', { kind: 'lobby-guest', room: ROOM, guestName: 'Visitor' })).toMatchObject({ value: { shown: true } });
+    expect(await booted.invoke('notification:show', { kind: 'lobby-guest', room: ROOM, guestName: 'Visitor' })).toMatchObject({
+      value: { shown: true },
+    });
     FakeNotification.instances.at(-1)?.click();
     expect(sentTo(booted, 'app:navigate').at(-1)).toEqual({ view: 'meeting', panel: 'lobby' });
   });
@@ -130,7 +134,10 @@ describe('global shortcuts', () => {
     expect(booted.fake.globalShortcut.registered.size).toBe(0);
     await booted.invoke('settings:update', { shortcuts: config });
     expect([...booted.fake.globalShortcut.registered.keys()].sort()).toEqual([config.pushToTalk, config.toggleMute].sort());
-    expect(await booted.invoke('shortcuts:get-status')).toEqual({ ok: true, value: { pushToTalk: 'registered', toggleMute: 'registered' } });
+    expect(await booted.invoke('shortcuts:get-status')).toEqual({
+      ok: true,
+      value: { pushToTalk: 'registered', toggleMute: 'registered' },
+    });
     await booted.invoke('call:update-state', IDLE_CALL_STATE);
     expect(booted.fake.globalShortcut.registered.size).toBe(0);
   });
@@ -187,15 +194,24 @@ describe('global shortcuts', () => {
     booted.fake.globalShortcut.taken.add(config.toggleMute);
     await booted.invoke('call:update-state', IN_CALL);
     await booted.invoke('settings:update', { shortcuts: config });
-    expect(await booted.invoke('shortcuts:get-status')).toEqual({ ok: true, value: { pushToTalk: 'registered', toggleMute: 'unavailable' } });
+    expect(await booted.invoke('shortcuts:get-status')).toEqual({
+      ok: true,
+      value: { pushToTalk: 'registered', toggleMute: 'unavailable' },
+    });
   });
 });
 
 describe('deep links', () => {
   it('parses parley://join/<server>/<room>', () => {
     expect(parseDeepLink('parley://join/meet.example.com/standup')).toEqual({ serverUrl: 'https://meet.example.com', room: 'standup' });
-    expect(parseDeepLink('parley://join/meet.example.com:8443/team.sync')).toEqual({ serverUrl: 'https://meet.example.com:8443', room: 'team.sync' });
-    expect(parseDeepLink('parley://join/http%3A%2F%2F192.168.1.20%3A7800/standup')).toEqual({ serverUrl: 'http://192.168.1.20:7800', room: 'standup' });
+    expect(parseDeepLink('parley://join/meet.example.com:8443/team.sync')).toEqual({
+      serverUrl: 'https://meet.example.com:8443',
+      room: 'team.sync',
+    });
+    expect(parseDeepLink('parley://join/http%3A%2F%2F192.168.1.20%3A7800/standup')).toEqual({
+      serverUrl: 'http://192.168.1.20:7800',
+      room: 'standup',
+    });
   });
 
   it('rejects anything else', () => {
@@ -221,7 +237,9 @@ describe('deep links', () => {
     const booted = await bootParley({ argv: ['/usr/bin/parley', 'parley://join/meet.example.com/standup'] });
     expect(sentTo(booted, 'app:navigate')).toEqual([]);
     await booted.invoke('app:ready');
-    expect(sentTo(booted, 'app:navigate')).toEqual([{ view: 'join', room: { serverUrl: 'https://meet.example.com', room: 'standup' }, source: 'deep-link' }]);
+    expect(sentTo(booted, 'app:navigate')).toEqual([
+      { view: 'join', room: { serverUrl: 'https://meet.example.com', room: 'standup' }, source: 'deep-link' },
+    ]);
   });
 
   it('a second launch hands its link to the first instance, which comes to the front', async () => {
@@ -230,7 +248,9 @@ describe('deep links', () => {
     booted.main.minimize();
     booted.fake.app.emit('second-instance', {}, ['/usr/bin/parley', 'parley://join/meet.example.com/retro'], '/');
     expect(booted.main.isFocused()).toBe(true);
-    expect(sentTo(booted, 'app:navigate')).toEqual([{ view: 'join', room: { serverUrl: 'https://meet.example.com', room: 'retro' }, source: 'deep-link' }]);
+    expect(sentTo(booted, 'app:navigate')).toEqual([
+      { view: 'join', room: { serverUrl: 'https://meet.example.com', room: 'retro' }, source: 'deep-link' },
+    ]);
   });
 
   it('the second instance itself quits without opening anything', async () => {
@@ -245,7 +265,12 @@ describe('deep links', () => {
   it('macOS open-url works the same way', async () => {
     const booted = await bootParley();
     await booted.invoke('app:ready');
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     booted.fake.app.emit('open-url', event, 'parley://join/meet.example.com/design');
     expect(event.defaultPrevented).toBe(true);
     expect(sentTo(booted, 'app:navigate')).toHaveLength(1);

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { APP_SCHEME } from '../../../preload/contract';
+import { APP_SCHEME } from '@contracts/desktop';
 
 const ROOT = join(import.meta.dirname, '../../..');
 type Config = Record<string, unknown> & {
@@ -13,19 +13,27 @@ type Config = Record<string, unknown> & {
   protocols: Array<{ schemes: string[] }>;
   electronFuses: Record<string, boolean>;
   publish: { provider: string; url: string };
-  mac: { target: Array<{ target: string }>; hardenedRuntime: boolean; entitlements: string; entitlementsInherit: string; extendInfo: Record<string, string> };
+  mac: {
+    target: Array<{ target: string }>;
+    hardenedRuntime: boolean;
+    entitlements: string;
+    entitlementsInherit: string;
+    extendInfo: Record<string, string>;
+  };
   win: { target: Array<{ target: string }> };
   linux: { target: string[]; mimeTypes: string[] };
 };
 const config = parse(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) as Config;
 
 describe('electron-builder.yml', () => {
-  it('passes electron-builder\'s schema validation', async () => {
+  it("passes electron-builder's schema validation", async () => {
     const { validateConfiguration } = await import('app-builder-lib/out/util/config/config.js');
     const { DebugLogger } = await import('builder-util');
     await expect(validateConfiguration(config as never, new DebugLogger(false))).resolves.toBeUndefined();
     // The validator is live: a misspelt fuse is caught.
-    await expect(validateConfiguration({ ...config, electronFuses: { runAsNod: false } } as never, new DebugLogger(false))).rejects.toThrow(/configuration\.electronFuses/);
+    await expect(validateConfiguration({ ...config, electronFuses: { runAsNod: false } } as never, new DebugLogger(false))).rejects.toThrow(
+      /configuration\.electronFuses/,
+    );
   }, 60_000); // loading app-builder-lib takes seconds
 
   it('has the app id and registers the parley: protocol', () => {

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../../preload/contract';
-import { createMemoryLogger } from '../../../main/log';
-import { createSettingsStore } from '../../../main/settings-store';
-import { restoreWindowState } from '../../../main/window-state';
+import { DEFAULT_SETTINGS } from '@contracts/desktop';
+import { createMemoryLogger } from '@main/log';
+import { createSettingsStore } from '@main/settings-store';
+import { restoreWindowState } from '@main/window-state';
 import { bootParley } from '../../support/electron-fake/boot';
 import { createFakeElectron } from '../../support/electron-fake';
 
@@ -25,7 +25,9 @@ describe('settings store', () => {
 
   it('rejects invalid settings with SETTINGS_INVALID and keeps the old ones', async () => {
     const store = createSettingsStore(join(tempDir(), 'settings.json'), createMemoryLogger());
-    await expect(store.update({ localHost: { enabled: true, port: 80, lanVisible: true } })).rejects.toMatchObject({ code: 'SETTINGS_INVALID' });
+    await expect(store.update({ localHost: { enabled: true, port: 80, lanVisible: true } })).rejects.toMatchObject({
+      code: 'SETTINGS_INVALID',
+    });
     expect(store.get().localHost.port).toBe(DEFAULT_SETTINGS.localHost.port);
   });
 
@@ -55,7 +57,9 @@ describe('settings store', () => {
     const changed = booted.main.webContents.sent.filter((message) => message.channel === 'settings:changed');
     expect(changed).toHaveLength(1);
     expect(changed[0]?.payload).toMatchObject({ notifications: { enabled: false } });
-    expect(JSON.parse(readFileSync(join(booted.fake.app.userData, 'settings.json'), 'utf8'))).toMatchObject({ notifications: { enabled: false } });
+    expect(JSON.parse(readFileSync(join(booted.fake.app.userData, 'settings.json'), 'utf8'))).toMatchObject({
+      notifications: { enabled: false },
+    });
   });
 
   it('offers the server `npm start` launched on a first run, and never overrides saved servers', async () => {
@@ -63,7 +67,10 @@ describe('settings store', () => {
     expect(first.runtime.settings.get().teamServers).toEqual([{ id: 'initial', name: 'This computer', url: 'http://127.0.0.1:8080' }]);
 
     const fake = createFakeElectron();
-    writeFileSync(join(fake.app.userData, 'settings.json'), JSON.stringify({ ...DEFAULT_SETTINGS, teamServers: [{ id: 'acme', name: 'Acme', url: 'https://meet.acme.test' }] }));
+    writeFileSync(
+      join(fake.app.userData, 'settings.json'),
+      JSON.stringify({ ...DEFAULT_SETTINGS, teamServers: [{ id: 'acme', name: 'Acme', url: 'https://meet.acme.test' }] }),
+    );
     const later = await bootParley({ fake, initialServerUrl: 'http://127.0.0.1:8080' });
     expect(later.runtime.settings.get().teamServers.map((server) => server.id)).toEqual(['acme']);
 
@@ -94,12 +101,22 @@ describe('window state', () => {
   it('does not restore onto a monitor that is gone', () => {
     const file = join(tempDir(), 'window-state.json');
     writeFileSync(file, JSON.stringify({ bounds: { x: 2500, y: 100, width: 1000, height: 700 }, maximized: true, fullScreen: true }));
-    expect(restoreWindowState(file, screens, { width: 1200, height: 800 }, createMemoryLogger())).toEqual({ width: 1000, height: 700, maximized: true, fullScreen: false });
+    expect(restoreWindowState(file, screens, { width: 1200, height: 800 }, createMemoryLogger())).toEqual({
+      width: 1000,
+      height: 700,
+      maximized: true,
+      fullScreen: false,
+    });
   });
 
   it('ignores garbage', () => {
     const file = join(tempDir(), 'window-state.json');
     writeFileSync(file, '{"bounds":{"x":"a"}}');
-    expect(restoreWindowState(file, screens, { width: 1200, height: 800 }, createMemoryLogger())).toEqual({ width: 1200, height: 800, maximized: false, fullScreen: false });
+    expect(restoreWindowState(file, screens, { width: 1200, height: 800 }, createMemoryLogger())).toEqual({
+      width: 1200,
+      height: 800,
+      maximized: false,
+      fullScreen: false,
+    });
   });
 });

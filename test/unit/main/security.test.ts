@@ -2,11 +2,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildContentSecurityPolicy } from '../../../main/csp';
-import { resolveAppPath } from '../../../main/protocol';
-import { REQUIRED_WEB_PREFERENCES } from '../../../main/windows';
+import { buildContentSecurityPolicy } from '@main/csp';
+import { resolveAppPath } from '@main/protocol';
+import { REQUIRED_WEB_PREFERENCES } from '@main/windows';
 import { bootParley, until } from '../../support/electron-fake/boot';
-import type { PickerState } from '../../../preload/contract';
+import type { PickerState } from '@contracts/desktop';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -35,9 +35,19 @@ describe('BrowserWindow construction', () => {
   it('every window Parley opens (main, picker, share bar) has the secure preferences and the preload', async () => {
     const booted = await bootParley();
     const granted = booted.fake.session.requestDisplayMedia(booted.main.webContents.mainFrame, { video: true });
-    await until(() => booted.pickerWindow()?.webContents.sent.some((m) => m.channel === 'picker:state' && !(m.payload as PickerState).loadingThumbnails) === true, 'picker');
+    await until(
+      () =>
+        booted
+          .pickerWindow()
+          ?.webContents.sent.some((m) => m.channel === 'picker:state' && !(m.payload as PickerState).loadingThumbnails) === true,
+      'picker',
+    );
     const state = (await booted.invoke('picker:get-state', undefined, booted.pickerWindow())) as { value: PickerState };
-    await booted.invoke('picker:choose', { requestId: state.value.requestId, sourceId: 'screen:0:0', shareAudio: false }, booted.pickerWindow());
+    await booted.invoke(
+      'picker:choose',
+      { requestId: state.value.requestId, sourceId: 'screen:0:0', shareAudio: false },
+      booted.pickerWindow(),
+    );
     await granted;
     await until(() => booted.shareBarWindow() !== undefined, 'share bar');
     const windows = booted.fake.windows;
@@ -95,7 +105,9 @@ describe('navigation and new windows', () => {
     const booted = await bootParley();
     const picker = booted.runtime.createWindow('picker', {});
     expect(picker.webContents.setWindowOpenHandler).toBeDefined();
-    expect((picker.webContents as unknown as { attemptNavigation(url: string): boolean }).attemptNavigation('https://evil.example')).toBe(false);
+    expect((picker.webContents as unknown as { attemptNavigation(url: string): boolean }).attemptNavigation('https://evil.example')).toBe(
+      false,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 // While sharing: the share bar, and the share ending cleanly when its source goes away.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IDLE_CALL_STATE, type CallState, type PickerState } from '../../../preload/contract';
-import { SHARE_BAR_SIZE } from '../../../main/share-bar';
+import { IDLE_CALL_STATE, type CallState, type PickerState } from '@contracts/desktop';
+import { SHARE_BAR_SIZE } from '@main/share-bar';
 import { bootParley, until, type Booted } from '../../support/electron-fake/boot';
 import { fakeDisplay } from '../../support/electron-fake';
 
@@ -10,7 +10,12 @@ const SHARING: CallState = { ...IDLE_CALL_STATE, inCall: true, microphoneEnabled
 async function share(booted: Booted, sourceId: string): Promise<void> {
   const granted = booted.fake.session.requestDisplayMedia(booted.main.webContents.mainFrame, { video: true });
   await until(() => booted.pickerWindow() !== undefined, 'picker');
-  await until(() => booted.pickerWindow()?.webContents.sent.some((m) => m.channel === 'picker:state' && !(m.payload as PickerState).loadingThumbnails) === true, 'thumbnails');
+  await until(
+    () =>
+      booted.pickerWindow()?.webContents.sent.some((m) => m.channel === 'picker:state' && !(m.payload as PickerState).loadingThumbnails) ===
+      true,
+    'thumbnails',
+  );
   const state = (await booted.invoke('picker:get-state', undefined, booted.pickerWindow())) as { ok: true; value: PickerState };
   await booted.invoke('picker:choose', { requestId: state.value.requestId, sourceId, shareAudio: false }, booted.pickerWindow());
   await granted;

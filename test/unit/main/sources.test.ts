@@ -1,15 +1,18 @@
 // Several monitors are named so a person can tell them apart.
 import { describe, expect, it } from 'vitest';
-import { isOwnWindow, screenLabels } from '../../../main/display-media/sources';
-import { detectShareCapabilities } from '../../../main/display-media/platform';
+import { isOwnWindow, screenLabels } from '@main/display-media/sources';
+import { detectShareCapabilities } from '@main/display-media/platform';
 import { fakeDisplay } from '../../support/electron-fake';
 import type { DesktopCapturerSource, Display } from 'electron';
 
-const source = (id: string, displayId: string): DesktopCapturerSource => ({ id, name: 'Screen', display_id: displayId }) as DesktopCapturerSource;
+const source = (id: string, displayId: string): DesktopCapturerSource =>
+  ({ id, name: 'Screen', display_id: displayId }) as DesktopCapturerSource;
 
 describe('screen labels', () => {
   it('one screen is just "Entire screen"', () => {
-    expect([...screenLabels([source('screen:0:0', '1')], [fakeDisplay(1, 0, 1920, 1080)] as unknown as Display[], 1).values()]).toEqual(['Entire screen']);
+    expect([...screenLabels([source('screen:0:0', '1')], [fakeDisplay(1, 0, 1920, 1080)] as unknown as Display[], 1).values()]).toEqual([
+      'Entire screen',
+    ]);
   });
 
   it('numbers several screens left to right with position, primary, model and resolution', () => {
@@ -29,7 +32,7 @@ describe('screen labels', () => {
     expect([...labels.values()].sort()).toEqual(['Screen 1', 'Screen 2']);
   });
 
-  it('recognises this process\'s own windows', () => {
+  it("recognises this process's own windows", () => {
     expect(isOwnWindow('window:303:1')).toBe(true);
     expect(isOwnWindow('window:303:0')).toBe(false);
     expect(isOwnWindow('screen:0:0')).toBe(false);
@@ -38,10 +41,24 @@ describe('screen labels', () => {
 
 describe('share capabilities', () => {
   it('per platform', () => {
-    expect(detectShareCapabilities({ platform: 'linux', systemVersion: '', env: { WAYLAND_DISPLAY: 'wayland-0' }, ozonePlatform: '' })).toMatchObject({ picker: 'wayland-portal', audio: false });
-    expect(detectShareCapabilities({ platform: 'linux', systemVersion: '', env: { WAYLAND_DISPLAY: 'wayland-0' }, ozonePlatform: 'x11' })).toMatchObject({ picker: 'parley' });
-    expect(detectShareCapabilities({ platform: 'win32', systemVersion: '10.0', env: {}, ozonePlatform: '' })).toMatchObject({ picker: 'parley', audio: true, systemPickerAvailable: false });
-    expect(detectShareCapabilities({ platform: 'darwin', systemVersion: '12.7', env: {}, ozonePlatform: '' })).toMatchObject({ audio: false, screenRecordingPermission: true });
-    expect(detectShareCapabilities({ platform: 'darwin', systemVersion: '15.0', env: {}, ozonePlatform: '' })).toMatchObject({ audio: true, systemPickerAvailable: true });
+    expect(
+      detectShareCapabilities({ platform: 'linux', systemVersion: '', env: { WAYLAND_DISPLAY: 'wayland-0' }, ozonePlatform: '' }),
+    ).toMatchObject({ picker: 'wayland-portal', audio: false });
+    expect(
+      detectShareCapabilities({ platform: 'linux', systemVersion: '', env: { WAYLAND_DISPLAY: 'wayland-0' }, ozonePlatform: 'x11' }),
+    ).toMatchObject({ picker: 'parley' });
+    expect(detectShareCapabilities({ platform: 'win32', systemVersion: '10.0', env: {}, ozonePlatform: '' })).toMatchObject({
+      picker: 'parley',
+      audio: true,
+      systemPickerAvailable: false,
+    });
+    expect(detectShareCapabilities({ platform: 'darwin', systemVersion: '12.7', env: {}, ozonePlatform: '' })).toMatchObject({
+      audio: false,
+      screenRecordingPermission: true,
+    });
+    expect(detectShareCapabilities({ platform: 'darwin', systemVersion: '15.0', env: {}, ozonePlatform: '' })).toMatchObject({
+      audio: true,
+      systemPickerAvailable: true,
+    });
   });
 });

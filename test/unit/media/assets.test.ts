@@ -6,10 +6,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BACKGROUND_IMAGES } from '../../../renderer/src/lib/media/settings';
-import { EFFECT_ASSET_DIR } from '../../../renderer/src/lib/media/effects';
+import { BACKGROUND_IMAGES } from '@renderer/lib/media/settings';
+import { EFFECT_ASSET_DIR } from '@renderer/lib/media/effects';
 
-const sha = (path: string) => createHash('sha256').update(readFileSync(resolve(path))).digest('hex');
+const sha = (path: string) =>
+  createHash('sha256')
+    .update(readFileSync(resolve(path)))
+    .digest('hex');
 const shipped = resolve('renderer/public', EFFECT_ASSET_DIR);
 const installed = resolve('node_modules/@mediapipe/selfie_segmentation');
 

@@ -22,7 +22,7 @@ import {
   screenSharePublishOptions,
   subscribedLayer,
   type BackgroundEffect,
-} from '../../../renderer/src/lib/media/settings';
+} from '@renderer/lib/media/settings';
 
 describe('camera', () => {
   it('captures 720p and publishes VP8 simulcast with 180p and 360p below it', () => {
@@ -75,7 +75,10 @@ describe('screen share codec choice', () => {
     expect(chooseScreenShareCodec(['vp8', 'av1'], [['vp8', 'av1', 'vp9']]).codec).toBe('av1');
   });
   it('falls back to VP8 when any participant lacks both', () => {
-    const c = chooseScreenShareCodec(all, [['vp8', 'vp9'], ['vp8', 'h264']]);
+    const c = chooseScreenShareCodec(all, [
+      ['vp8', 'vp9'],
+      ['vp8', 'h264'],
+    ]);
     expect(c).toMatchObject({ codec: 'vp8' });
     expect(c.scalabilityMode).toBeUndefined();
   });
@@ -93,7 +96,13 @@ describe('screen share profiles', () => {
     const cap = screenShareCaptureOptions('text');
     expect(cap).toMatchObject({ contentHint: 'text', resolution: { width: 1920, height: 1080, frameRate: 5 } });
     const pub = screenSharePublishOptions('text', { local: ['vp8', 'vp9'], remotes: [['vp8', 'vp9']] });
-    expect(pub).toMatchObject({ videoCodec: 'vp9', scalabilityMode: 'L3T3_KEY', degradationPreference: 'maintain-resolution', simulcast: false, backupCodec: false });
+    expect(pub).toMatchObject({
+      videoCodec: 'vp9',
+      scalabilityMode: 'L3T3_KEY',
+      degradationPreference: 'maintain-resolution',
+      simulcast: false,
+      backupCodec: false,
+    });
     expect(pub.screenShareEncoding?.maxFramerate).toBe(5);
   });
   it('motion: 30 fps, motion hint, keeps frame rate; VP8 simulcast on fallback', () => {

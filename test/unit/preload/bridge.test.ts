@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it, vi } from 'vitest';
-import { createDesktopApi, type BridgeTransport } from '../../../preload/api';
+import { createDesktopApi, type BridgeTransport } from '@preload/api';
 import {
   bridgeErrorCode,
   DEFAULT_SETTINGS,
@@ -12,7 +12,7 @@ import {
   NavigationSchema,
   SettingsSchema,
   type DesktopApi,
-} from '../../../preload/contract';
+} from '@contracts/desktop';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -42,7 +42,9 @@ async function exerciseAll(api: DesktopApi): Promise<void> {
   const noop = (): void => undefined;
   for (const group of Object.values(api) as Array<Record<string, (...args: unknown[]) => unknown>>) {
     for (const [name, method] of Object.entries(group)) {
-      const result = name.startsWith('on') ? method(noop) : method({ url: 'https://x.test', requestId: 'r', sourceId: 's', shareAudio: false });
+      const result = name.startsWith('on')
+        ? method(noop)
+        : method({ url: 'https://x.test', requestId: 'r', sourceId: 's', shareAudio: false });
       if (result instanceof Promise) await result.catch(() => undefined);
     }
   }
@@ -54,7 +56,7 @@ describe('contract', () => {
   });
 
   it('imports nothing but zod', () => {
-    const text = readFileSync(join(ROOT, 'preload/contract.ts'), 'utf8');
+    const text = readFileSync(join(ROOT, 'contracts/desktop.ts'), 'utf8');
     const imports = [...text.matchAll(/^import .* from '([^']+)';$/gm)].map((match) => match[1]);
     expect(imports).toEqual(['zod']);
   });
@@ -87,7 +89,9 @@ describe('createDesktopApi', () => {
   it('unwraps answers and rethrows failures with their code', async () => {
     const api = createDesktopApi({
       invoke: async (channel) =>
-        channel === 'settings:get' ? { ok: true, value: DEFAULT_SETTINGS } : { ok: false, error: { code: 'IPC_FORBIDDEN_SENDER', message: 'not you' } },
+        channel === 'settings:get'
+          ? { ok: true, value: DEFAULT_SETTINGS }
+          : { ok: false, error: { code: 'IPC_FORBIDDEN_SENDER', message: 'not you' } },
       subscribe: () => () => undefined,
     });
     await expect(api.settings.get()).resolves.toEqual(DEFAULT_SETTINGS);

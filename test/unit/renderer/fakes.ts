@@ -1,14 +1,14 @@
 // A scripted MeetingSource and HostPort: the meeting state and components are tested against
 // these, with plain snapshots instead of a LiveKit Room.
 import { vi } from 'vitest';
-import type { LobbyEntry } from '../../../server/api/contract';
-import type { DeviceKind, DeviceOption } from '../../../renderer/src/lib/livekit/devices';
-import type { MeetingSource } from '../../../renderer/src/lib/livekit/meeting-source';
-import type { DecryptionProblem } from '../../../renderer/src/lib/media';
-import { EMPTY_SAMPLE, type StatsSample } from '../../../renderer/src/lib/livekit/stats';
-import { writable } from '../../../renderer/src/lib/livekit/subscribable';
-import type { ChatMessage, ConnectionStatus, ParticipantSnapshot, Reaction } from '../../../renderer/src/lib/livekit/types';
-import type { HostPort } from '../../../renderer/src/lib/state/meeting.svelte';
+import type { LobbyEntry } from '@contracts/api';
+import type { DeviceKind, DeviceOption } from '@renderer/lib/livekit/devices';
+import type { MeetingSource } from '@renderer/lib/livekit/meeting-source';
+import type { DecryptionProblem } from '@renderer/lib/media';
+import { EMPTY_SAMPLE, type StatsSample } from '@renderer/lib/livekit/stats';
+import { writable } from '@renderer/lib/livekit/subscribable';
+import type { ChatMessage, ConnectionStatus, ParticipantSnapshot, Reaction } from '@renderer/lib/livekit/types';
+import type { HostPort } from '@renderer/lib/state/meeting.svelte';
 
 export function person(identity: string, over: Partial<ParticipantSnapshot> = {}): ParticipantSnapshot {
   return {
@@ -30,7 +30,8 @@ export function person(identity: string, over: Partial<ParticipantSnapshot> = {}
 }
 
 /** A stand-in for a LiveKit track: only its identity matters to layout code. */
-export const fakeTrack = (sid: string) => ({ sid, attach: vi.fn(), detach: vi.fn() }) as unknown as NonNullable<ParticipantSnapshot['screenTrack']>;
+export const fakeTrack = (sid: string) =>
+  ({ sid, attach: vi.fn(), detach: vi.fn() }) as unknown as NonNullable<ParticipantSnapshot['screenTrack']>;
 
 export function fakeSource(initial: ParticipantSnapshot[]) {
   const participants = writable(initial);
@@ -61,8 +62,21 @@ export function fakeSource(initial: ParticipantSnapshot[]) {
     onChat: (h: (m: ChatMessage) => void) => (chatHandlers.add(h), () => chatHandlers.delete(h)),
     onReaction: (h: (r: Reaction) => void) => (reactionHandlers.add(h), () => reactionHandlers.delete(h)),
     onDecryptionProblem: (h: (p: DecryptionProblem) => void) => (decryptionHandlers.add(h), () => decryptionHandlers.delete(h)),
-    sendChat: vi.fn(async (text: string): Promise<ChatMessage> => ({ id: `m-${text}`, fromIdentity: local().identity, fromName: local().name, text, at: Date.now(), local: true })),
-    sendReaction: vi.fn(async (emoji): Promise<Reaction> => ({ id: `r-${emoji}`, fromIdentity: local().identity, fromName: local().name, emoji, at: Date.now() })),
+    sendChat: vi.fn(async (text: string): Promise<ChatMessage> => ({
+      id: `m-${text}`,
+      fromIdentity: local().identity,
+      fromName: local().name,
+      text,
+      at: Date.now(),
+      local: true,
+    })),
+    sendReaction: vi.fn(async (emoji): Promise<Reaction> => ({
+      id: `r-${emoji}`,
+      fromIdentity: local().identity,
+      fromName: local().name,
+      emoji,
+      at: Date.now(),
+    })),
     setHandRaised: vi.fn(async (raised: boolean) => update(local().identity, { handRaisedAt: raised ? Date.now() : null })),
     setMicrophone: vi.fn(async (on: boolean) => update(local().identity, { micEnabled: on })),
     setCamera: vi.fn(async (on: boolean) => update(local().identity, { cameraEnabled: on })),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MeetingState } from '../../../renderer/src/lib/state/meeting.svelte';
-import { endProblem, mediaProblem, apiProblem } from '../../../renderer/src/lib/problems';
+import { MeetingState } from '@renderer/lib/state/meeting.svelte';
+import { endProblem, mediaProblem, apiProblem } from '@renderer/lib/problems';
 import { fakeHost, fakeSource, fakeTrack, INFO, person } from './fakes';
 
 const me = person('me', { isLocal: true, role: 'host', micEnabled: true, cameraEnabled: true });
@@ -124,7 +124,10 @@ describe('MeetingState', () => {
 
 describe('problems', () => {
   it('names the device and the fix', () => {
-    expect(mediaProblem(Object.assign(new Error('denied'), { name: 'NotAllowedError' }), 'microphone')).toMatchObject({ kind: 'permission-denied', title: "Parley can't use your microphone" });
+    expect(mediaProblem(Object.assign(new Error('denied'), { name: 'NotAllowedError' }), 'microphone')).toMatchObject({
+      kind: 'permission-denied',
+      title: "Parley can't use your microphone",
+    });
     expect(mediaProblem(Object.assign(new Error('none'), { name: 'NotFoundError' }), 'camera').kind).toBe('device-missing');
   });
   it('maps server refusals', () => {

@@ -2,8 +2,8 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TrackStats } from '../../../renderer/src/lib/livekit/stats';
-import { MeetingState } from '../../../renderer/src/lib/state/meeting.svelte';
+import type { TrackStats } from '@renderer/lib/livekit/stats';
+import { MeetingState } from '@renderer/lib/state/meeting.svelte';
 import { fakeHost, fakeSource, INFO, person } from './fakes';
 import MeetingHarness from './MeetingHarness.svelte';
 
@@ -14,7 +14,10 @@ beforeAll(() => {
     unobserve(): void {}
     disconnect(): void {}
   } as unknown as typeof ResizeObserver;
-  Object.defineProperty(navigator, 'mediaDevices', { value: { getDisplayMedia: vi.fn(), addEventListener: vi.fn(), removeEventListener: vi.fn() }, configurable: true });
+  Object.defineProperty(navigator, 'mediaDevices', {
+    value: { getDisplayMedia: vi.fn(), addEventListener: vi.fn(), removeEventListener: vi.fn() },
+    configurable: true,
+  });
   // Svelte's transitions and animate:flip use the Web Animations API; the chat scrolls to the end.
   Element.prototype.getAnimations ??= () => [];
   Element.prototype.animate ??= function () {
@@ -64,7 +67,8 @@ describe('meeting controls', { timeout: 15_000 }, () => {
     await tick();
     expect(button('Lower hand')).toBeTruthy();
 
-    for (const name of ['Leave meeting', 'Open chat', 'Show participants', 'Send a reaction', 'More options']) expect(button(name)).toBeTruthy();
+    for (const name of ['Leave meeting', 'Open chat', 'Show participants', 'Send a reaction', 'More options'])
+      expect(button(name)).toBeTruthy();
   });
 
   it('counts unread messages on the chat button and clears them when opened', async () => {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { chooseLayout, gridGeometry, pageCapacity, paginate, sameTiles, MAX_TILES_PER_PAGE } from '../../../renderer/src/lib/layout';
-import { deriveRtp, readRtp, splitByTrack } from '../../../renderer/src/lib/livekit/stats-parse';
-import { classifyQuality, worstQuality } from '../../../renderer/src/lib/quality';
-import { describeShortcut, matchShortcut, SHORTCUTS } from '../../../renderer/src/lib/shortcuts';
+import { chooseLayout, gridGeometry, pageCapacity, paginate, sameTiles, MAX_TILES_PER_PAGE } from '@renderer/lib/layout';
+import { deriveRtp, readRtp, splitByTrack } from '@renderer/lib/livekit/stats-parse';
+import { classifyQuality, worstQuality } from '@renderer/lib/quality';
+import { describeShortcut, matchShortcut, SHORTCUTS } from '@renderer/lib/shortcuts';
 import { fakeTrack, person } from './fakes';
 
 describe('classifyQuality (the issue’s thresholds, exactly)', () => {
-  const q = (lossPercent: number | null, rttMs: number | null, jitterMs: number | null = null) => classifyQuality({ lossPercent, rttMs, jitterMs });
+  const q = (lossPercent: number | null, rttMs: number | null, jitterMs: number | null = null) =>
+    classifyQuality({ lossPercent, rttMs, jitterMs });
   it('is good within the limits, including exactly at them', () => {
     expect(q(0, 20)).toBe('good');
     expect(q(2, 300)).toBe('good');
@@ -99,8 +100,46 @@ describe('grid geometry and pages', () => {
 describe('RTC stats parsing', () => {
   const codec = { type: 'codec', id: 'c1', mimeType: 'video/VP8' };
   it('derives bitrate and loss over the window between two samples', () => {
-    const s1 = readRtp([{ type: 'inbound-rtp', id: 'i', timestamp: 1000, bytesReceived: 0, packetsReceived: 0, packetsLost: 0, jitter: 0.012, frameWidth: 640, frameHeight: 360, framesPerSecond: 30, codecId: 'c1' }, codec, { type: 'candidate-pair', id: 'p', nominated: true, currentRoundTripTime: 0.05 }], 'in')!;
-    const s2 = readRtp([{ type: 'inbound-rtp', id: 'i', timestamp: 3000, bytesReceived: 250_000, packetsReceived: 950, packetsLost: 50, jitter: 0.02, frameWidth: 640, frameHeight: 360, framesPerSecond: 30, codecId: 'c1' }, codec, { type: 'candidate-pair', id: 'p', nominated: true, currentRoundTripTime: 0.05 }], 'in')!;
+    const s1 = readRtp(
+      [
+        {
+          type: 'inbound-rtp',
+          id: 'i',
+          timestamp: 1000,
+          bytesReceived: 0,
+          packetsReceived: 0,
+          packetsLost: 0,
+          jitter: 0.012,
+          frameWidth: 640,
+          frameHeight: 360,
+          framesPerSecond: 30,
+          codecId: 'c1',
+        },
+        codec,
+        { type: 'candidate-pair', id: 'p', nominated: true, currentRoundTripTime: 0.05 },
+      ],
+      'in',
+    )!;
+    const s2 = readRtp(
+      [
+        {
+          type: 'inbound-rtp',
+          id: 'i',
+          timestamp: 3000,
+          bytesReceived: 250_000,
+          packetsReceived: 950,
+          packetsLost: 50,
+          jitter: 0.02,
+          frameWidth: 640,
+          frameHeight: 360,
+          framesPerSecond: 30,
+          codecId: 'c1',
+        },
+        codec,
+        { type: 'candidate-pair', id: 'p', nominated: true, currentRoundTripTime: 0.05 },
+      ],
+      'in',
+    )!;
     const d = deriveRtp(s1, s2);
     expect(d.bitrateKbps).toBeCloseTo(1000);
     expect(d.lossPercent).toBeCloseTo(5);
@@ -111,7 +150,16 @@ describe('RTC stats parsing', () => {
     const raw = readRtp(
       [
         { type: 'outbound-rtp', id: 'l', timestamp: 1, bytesSent: 100, packetsSent: 10, frameWidth: 320, frameHeight: 180 },
-        { type: 'outbound-rtp', id: 'h', timestamp: 1, bytesSent: 900, packetsSent: 90, frameWidth: 1280, frameHeight: 720, framesPerSecond: 29 },
+        {
+          type: 'outbound-rtp',
+          id: 'h',
+          timestamp: 1,
+          bytesSent: 900,
+          packetsSent: 90,
+          frameWidth: 1280,
+          frameHeight: 720,
+          framesPerSecond: 29,
+        },
         { type: 'remote-inbound-rtp', id: 'r', roundTripTime: 0.4, fractionLost: 0.03, jitter: 0.005 },
       ],
       'out',
@@ -125,7 +173,16 @@ describe('RTC stats parsing', () => {
       [
         pair,
         codec,
-        { type: 'inbound-rtp', id: 'i1', trackIdentifier: 'cam', codecId: 'c1', timestamp: 1, bytesReceived: 10, packetsReceived: 1, frameWidth: 320 },
+        {
+          type: 'inbound-rtp',
+          id: 'i1',
+          trackIdentifier: 'cam',
+          codecId: 'c1',
+          timestamp: 1,
+          bytesReceived: 10,
+          packetsReceived: 1,
+          frameWidth: 320,
+        },
         { type: 'inbound-rtp', id: 'i2', trackIdentifier: 'mic', timestamp: 1, bytesReceived: 5, packetsReceived: 1 },
       ],
       'in',
@@ -151,7 +208,14 @@ describe('RTC stats parsing', () => {
 });
 
 describe('keyboard shortcuts', () => {
-  const key = (code: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }> = {}) => ({ code, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
+  const key = (code: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }> = {}) => ({
+    code,
+    ctrlKey: false,
+    metaKey: false,
+    altKey: false,
+    shiftKey: false,
+    ...mods,
+  });
   it('uses Ctrl on Windows/Linux and ⌘ on macOS', () => {
     expect(matchShortcut(key('KeyD', { ctrlKey: true }), false)).toBe('microphone');
     expect(matchShortcut(key('KeyD', { metaKey: true }), true)).toBe('microphone');

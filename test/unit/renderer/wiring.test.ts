@@ -2,12 +2,12 @@
 // the meeting state (share mode, decryption per tile), the early server-info fetch and the
 // livekit-free device error mapping the first screen relies on.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SETTINGS, type Settings, type SettingsPatch, type ShortcutStatus } from '../../../preload/contract';
-import type { Invite, User } from '../../../server/api/contract';
-import { AdminState, parseMaxParticipants, type AdminApi } from '../../../renderer/src/lib/state/admin.svelte';
-import { MeetingState } from '../../../renderer/src/lib/state/meeting.svelte';
-import { SettingsState, type SettingsBridge } from '../../../renderer/src/lib/state/settings.svelte';
-import { deviceFailure, mediaProblem } from '../../../renderer/src/lib/problems';
+import { DEFAULT_SETTINGS, type Settings, type SettingsPatch, type ShortcutStatus } from '@contracts/desktop';
+import type { Invite, User } from '@contracts/api';
+import { AdminState, parseMaxParticipants, type AdminApi } from '@renderer/lib/state/admin.svelte';
+import { MeetingState } from '@renderer/lib/state/meeting.svelte';
+import { SettingsState, type SettingsBridge } from '@renderer/lib/state/settings.svelte';
+import { deviceFailure, mediaProblem } from '@renderer/lib/problems';
 import { fakeSource, INFO, person } from './fakes';
 
 function fakeBridge(initial: Settings = DEFAULT_SETTINGS) {
@@ -18,7 +18,8 @@ function fakeBridge(initial: Settings = DEFAULT_SETTINGS) {
     settings: {
       get: vi.fn(async () => current),
       update: vi.fn(async (patch: SettingsPatch) => {
-        if (patch.shortcuts?.pushToTalk === 'Nonsense+') throw new Error('[SETTINGS_INVALID] shortcuts.pushToTalk: not an Electron accelerator');
+        if (patch.shortcuts?.pushToTalk === 'Nonsense+')
+          throw new Error('[SETTINGS_INVALID] shortcuts.pushToTalk: not an Electron accelerator');
         current = { ...current, ...patch };
         return current;
       }),
@@ -70,7 +71,14 @@ describe('SettingsState', () => {
 });
 
 describe('AdminState', () => {
-  const ada: User = { id: 'u1', username: 'ada', displayName: 'Ada', role: 'member', disabled: false, createdAt: '2026-01-01T00:00:00.000Z' };
+  const ada: User = {
+    id: 'u1',
+    username: 'ada',
+    displayName: 'Ada',
+    role: 'member',
+    disabled: false,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
   function fakeApi() {
     const api = {
       createInvite: vi.fn(async (): Promise<Invite> => ({ code: 'ABCD-1234', role: 'member', expiresAt: '2026-01-04T00:00:00.000Z' })),
@@ -100,7 +108,9 @@ describe('AdminState', () => {
     const api = fakeApi();
     const a = new AdminState(api, 'https://meet.example.com');
     expect(await a.updateRoom('standup', { allowGuests: false, lobby: true, maxParticipants: 12, e2ee: 'passphrase' })).toBeNull();
-    expect(api.updateRoom).toHaveBeenCalledWith('standup', { options: { allowGuests: false, lobby: false, maxParticipants: 12, e2ee: 'passphrase' } });
+    expect(api.updateRoom).toHaveBeenCalledWith('standup', {
+      options: { allowGuests: false, lobby: false, maxParticipants: 12, e2ee: 'passphrase' },
+    });
     expect(a.problem).not.toBeNull();
     expect(a.busy).toBe(false);
   });
@@ -153,11 +163,17 @@ describe('first-screen helpers', () => {
 
   it('fires the server-info request at import and hands it over once, for the same server only', async () => {
     vi.resetModules();
-    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ name: 'Team', version: '1', livekitUrl: 'ws://x', setupDone: true, features: [] }), { status: 200, headers: { 'content-type': 'application/json' } }));
+    const fetchMock = vi.fn(
+      async () =>
+        new Response(JSON.stringify({ name: 'Team', version: '1', livekitUrl: 'ws://x', setupDone: true, features: [] }), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        }),
+    );
     vi.stubGlobal('fetch', fetchMock);
     vi.stubGlobal('location', { protocol: 'https:', origin: 'https://meet.example.com', hash: '' });
     try {
-      const early = await import('../../../renderer/src/lib/early');
+      const early = await import('@renderer/lib/early');
       expect(fetchMock).toHaveBeenCalledTimes(1);
       expect(String((fetchMock.mock.calls[0] as unknown[])[0])).toBe('https://meet.example.com/api/v1/server');
       expect(early.takeEarlyServerInfo('https://other.example.com')).toBeNull();

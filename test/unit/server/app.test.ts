@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTeamServer, type RunningTeamServer } from '../../../server/index';
+import { startTeamServer, type RunningTeamServer } from '@server/index';
 import { anonymous, PASSWORD, setupAdmin, type SignedIn } from '../../support/team-api';
 
 /**
@@ -36,33 +36,58 @@ describe('team server app (no SFU)', () => {
   it('takes the setup code once; a wrong code is refused and setup then answers 409', async () => {
     expect(setupCode).toMatch(/^[A-Z2-9-]{14}$/);
     expect((await anonymous(server).server()).setupDone).toBe(false);
-    await expect(anonymous(server).setup({ code: 'AAAA-BBBB-CCCC', username: 'admin', password: PASSWORD, displayName: 'A' })).rejects.toMatchObject({ status: 403, code: 'SETUP_CODE_INVALID' });
+    await expect(
+      anonymous(server).setup({ code: 'AAAA-BBBB-CCCC', username: 'admin', password: PASSWORD, displayName: 'A' }),
+    ).rejects.toMatchObject({ status: 403, code: 'SETUP_CODE_INVALID' });
     admin = await setupAdmin({ url: server.url, setupCode });
     expect(admin.user.role).toBe('admin');
-    await expect(anonymous(server).setup({ code: setupCode, username: 'admin2', password: PASSWORD, displayName: 'B' })).rejects.toMatchObject({ status: 409, code: 'SETUP_DONE' });
+    await expect(
+      anonymous(server).setup({ code: setupCode, username: 'admin2', password: PASSWORD, displayName: 'B' }),
+    ).rejects.toMatchObject({ status: 409, code: 'SETUP_DONE' });
     expect((await anonymous(server).server()).setupDone).toBe(true);
   });
 
   it('says the same on a wrong user or a wrong password, and throttles one username', async () => {
-    const wrongUser = await anonymous(server).login({ username: 'nobody', password: PASSWORD }).catch((e: unknown) => e);
-    const wrongPass = await anonymous(server).login({ username: 'admin', password: 'not the password' }).catch((e: unknown) => e);
+    const wrongUser = await anonymous(server)
+      .login({ username: 'nobody', password: PASSWORD })
+      .catch((e: unknown) => e);
+    const wrongPass = await anonymous(server)
+      .login({ username: 'admin', password: 'not the password' })
+      .catch((e: unknown) => e);
     expect(wrongUser).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' });
     expect(wrongPass).toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS', message: (wrongUser as Error).message });
-    for (let i = 0; i < 4; i++) await anonymous(server).login({ username: 'admin', password: 'wrong again' }).catch(() => undefined);
-    await expect(anonymous(server).login({ username: 'admin', password: PASSWORD })).rejects.toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    for (let i = 0; i < 4; i++)
+      await anonymous(server)
+        .login({ username: 'admin', password: 'wrong again' })
+        .catch(() => undefined);
+    await expect(anonymous(server).login({ username: 'admin', password: PASSWORD })).rejects.toMatchObject({
+      status: 429,
+      code: 'RATE_LIMITED',
+    });
     // Another username from the same address is not affected.
     await expect(anonymous(server).login({ username: 'someone', password: PASSWORD })).rejects.toMatchObject({ status: 401 });
   });
 
   it('invites are one-time, and the team always keeps an enabled admin', async () => {
     const invite = await admin.api.createInvite({ role: 'member', expiresInHours: 1 });
-    const newbie = await anonymous(server).register({ inviteCode: invite.code, username: 'Newbie', password: PASSWORD, displayName: '  New  Bie ' });
+    const newbie = await anonymous(server).register({
+      inviteCode: invite.code,
+      username: 'Newbie',
+      password: PASSWORD,
+      displayName: '  New  Bie ',
+    });
     expect(newbie.user).toMatchObject({ username: 'newbie', displayName: 'New  Bie', role: 'member' });
-    await expect(anonymous(server).register({ inviteCode: invite.code, username: 'other', password: PASSWORD, displayName: 'O' })).rejects.toMatchObject({ status: 403, code: 'INVITE_INVALID' });
+    await expect(
+      anonymous(server).register({ inviteCode: invite.code, username: 'other', password: PASSWORD, displayName: 'O' }),
+    ).rejects.toMatchObject({ status: 403, code: 'INVITE_INVALID' });
     const dup = await admin.api.createInvite();
-    await expect(anonymous(server).register({ inviteCode: dup.code, username: 'newbie', password: PASSWORD, displayName: 'N' })).rejects.toMatchObject({ status: 409, code: 'USERNAME_TAKEN' });
+    await expect(
+      anonymous(server).register({ inviteCode: dup.code, username: 'newbie', password: PASSWORD, displayName: 'N' }),
+    ).rejects.toMatchObject({ status: 409, code: 'USERNAME_TAKEN' });
     // The failed registration did not spend the invite.
-    expect((await anonymous(server).register({ inviteCode: dup.code, username: 'newbie2', password: PASSWORD, displayName: 'N' })).user.username).toBe('newbie2');
+    expect(
+      (await anonymous(server).register({ inviteCode: dup.code, username: 'newbie2', password: PASSWORD, displayName: 'N' })).user.username,
+    ).toBe('newbie2');
     await expect(admin.api.updateUser(admin.user.id, { role: 'member' })).rejects.toMatchObject({ status: 409, code: 'LAST_ADMIN' });
     await expect(admin.api.updateUser(admin.user.id, { disabled: true })).rejects.toMatchObject({ status: 409, code: 'LAST_ADMIN' });
     expect((await admin.api.me()).role).toBe('admin');
@@ -70,7 +95,11 @@ describe('team server app (no SFU)', () => {
 
   it('answers bad input with 4xx JSON errors', async () => {
     const post = (body: string, type = 'application/json') =>
-      fetch(`${server.url}/api/v1/rooms`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'content-type': type }, body });
+      fetch(`${server.url}/api/v1/rooms`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.token}`, 'content-type': type },
+        body,
+      });
     const cases: [Response, number, string][] = [
       [await post('{"name":"ok","title":"T","extra":1}'), 400, 'BAD_REQUEST'],
       [await post('{"name":"Not Valid!","title":"T"}'), 400, 'BAD_REQUEST'],
@@ -103,7 +132,7 @@ describe('team server app (no SFU)', () => {
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
-    expect(csp).toContain('connect-src \'self\' ws://127.0.0.1:9');
+    expect(csp).toContain("connect-src 'self' ws://127.0.0.1:9");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
     const deep = await fetch(`${server.url}/rooms/standup`, { headers: { accept: 'text/html' } });
@@ -114,7 +143,11 @@ describe('team server app (no SFU)', () => {
   });
 
   it('mints no token without sign-in (the walking skeleton’s dev route is gone)', async () => {
-    const res = await fetch(`${server.url}/api/v1/dev/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"room":"a","name":"b"}' });
+    const res = await fetch(`${server.url}/api/v1/dev/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"room":"a","name":"b"}',
+    });
     expect(res.status).toBe(404);
   });
 });

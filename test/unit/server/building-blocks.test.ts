@@ -3,14 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSse } from '../../../server/api/client';
-import { DisplayName, RoomName, Username } from '../../../server/api/contract';
-import { normalizeSetupCode, newSetupCode } from '../../../server/auth/setup-code';
-import { WindowCounter } from '../../../server/auth/throttle';
-import { migrate, openDatabase, schemaVersion } from '../../../server/db/database';
-import { MIGRATIONS } from '../../../server/db/migrations';
-import { GuestLinkSigner } from '../../../server/lobby/guest-links';
-import { Lobby } from '../../../server/lobby/lobby';
+import { readSse } from '@contracts/api-client';
+import { DisplayName, RoomName, Username } from '@contracts/api';
+import { normalizeSetupCode, newSetupCode } from '@server/auth/setup-code';
+import { WindowCounter } from '@server/auth/throttle';
+import { migrate, openDatabase, schemaVersion } from '@server/db/database';
+import { MIGRATIONS } from '@server/db/migrations';
+import { GuestLinkSigner } from '@server/lobby/guest-links';
+import { Lobby } from '@server/lobby/lobby';
 
 describe('contract names', () => {
   it('normalizes usernames and room names, bounds them, and rejects junk', () => {
@@ -40,7 +40,9 @@ describe('guest link codes', () => {
   it('refuse tampering, other keys and junk', () => {
     const code = signer.sign('standup', Date.now() + 60_000);
     const [payload, mac] = code.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), r: 'board' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), r: 'board' })).toString(
+      'base64url',
+    );
     expect(signer.verify(`${forged}.${mac}`)).toBeUndefined();
     expect(new GuestLinkSigner(randomBytes(32)).verify(code)).toBeUndefined();
     for (const junk of ['', '.', 'a.b.c', 'x'.repeat(500), `${payload}.`]) expect(signer.verify(junk)).toBeUndefined();

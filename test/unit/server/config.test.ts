@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../server/config';
-import { optionsFromSettings } from '../../../server/index';
+import { ConfigError, loadConfig } from '@server/config';
+import { optionsFromSettings } from '@server/index';
 
 const problems = (env: NodeJS.ProcessEnv, argv: string[] = []) => {
   try {
@@ -17,8 +17,17 @@ const problems = (env: NodeJS.ProcessEnv, argv: string[] = []) => {
 
 describe('config', () => {
   it('reads and coerces environment variables', () => {
-    const { settings } = loadConfig({ PORT: '9000', HOST: '0.0.0.0', PUBLIC_URL: 'https://meet.example.com/', TRUST_PROXY: 'true', DATA_DIR: '/var/lib/parley' }, []);
-    expect(settings).toEqual({ port: 9000, host: '0.0.0.0', publicUrl: 'https://meet.example.com', trustProxy: true, dataDir: '/var/lib/parley' });
+    const { settings } = loadConfig(
+      { PORT: '9000', HOST: '0.0.0.0', PUBLIC_URL: 'https://meet.example.com/', TRUST_PROXY: 'true', DATA_DIR: '/var/lib/parley' },
+      [],
+    );
+    expect(settings).toEqual({
+      port: 9000,
+      host: '0.0.0.0',
+      publicUrl: 'https://meet.example.com',
+      trustProxy: true,
+      dataDir: '/var/lib/parley',
+    });
     expect(optionsFromSettings(settings)).toMatchObject({ port: 9000, publicUrl: 'https://meet.example.com', dataDir: '/var/lib/parley' });
   });
 
@@ -36,7 +45,10 @@ describe('config', () => {
     const short = problems({ LIVEKIT_URL: 'wss://lk.example.com', LIVEKIT_API_KEY: 'APIkey', LIVEKIT_API_SECRET: 'hunter2' });
     expect(short.join('\n')).toMatch(/LIVEKIT_API_SECRET: must be at least 32/);
     expect(short.join('\n')).not.toMatch(/hunter2/);
-    const { settings } = loadConfig({ LIVEKIT_URL: 'wss://lk.example.com', LIVEKIT_API_KEY: 'APIkey', LIVEKIT_API_SECRET: 's'.repeat(40) }, []);
+    const { settings } = loadConfig(
+      { LIVEKIT_URL: 'wss://lk.example.com', LIVEKIT_API_KEY: 'APIkey', LIVEKIT_API_SECRET: 's'.repeat(40) },
+      [],
+    );
     expect(optionsFromSettings(settings).livekit).toEqual({ url: 'wss://lk.example.com', apiKey: 'APIkey', apiSecret: 's'.repeat(40) });
   });
 

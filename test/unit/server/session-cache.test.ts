@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiClient } from '../../../server/api/client';
-import { PrincipalCache } from '../../../server/auth/principal-cache';
-import { startTeamServer, type RunningTeamServer } from '../../../server/index';
+import { createApiClient } from '@contracts/api-client';
+import { PrincipalCache } from '@server/auth/principal-cache';
+import { startTeamServer, type RunningTeamServer } from '@server/index';
 import { addUser, setupAdmin, signIn, type SignedIn } from '../../support/team-api';
 
 const principal = (expiresAt: number) => ({ session: { expiresAt } });

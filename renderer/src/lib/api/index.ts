@@ -1,11 +1,11 @@
 // Thin use of the team server's own typed client: one instance per signed-in server, a shared
 // event stream, and the host controls a meeting needs.
-import { createApiClient, ApiError, type ApiClient } from '../../../../server/api/client';
-import type { LobbyEntry, ServerEvent } from '../../../../server/api/contract';
+import { createApiClient, ApiError, type ApiClient } from '@contracts/api-client';
+import type { LobbyEntry, ServerEvent } from '@contracts/api';
 import type { HostPort } from '../state/meeting.svelte';
 
 export { ApiError, type ApiClient };
-export type * from '../../../../server/api/contract';
+export type * from '@contracts/api';
 
 export function apiClient(serverUrl: string, token: string | null): ApiClient {
   return createApiClient({ baseUrl: serverUrl, token: token ?? undefined });
@@ -22,13 +22,16 @@ export class EventBus {
 
   start(onFatal: () => void): void {
     if (this.#close) return;
-    this.#close = this.api.events((event) => {
-      for (const l of this.#listeners) l(event);
-    }, {
-      onError: (err) => {
-        if (err.status === 401) onFatal();
+    this.#close = this.api.events(
+      (event) => {
+        for (const l of this.#listeners) l(event);
       },
-    });
+      {
+        onError: (err) => {
+          if (err.status === 401) onFatal();
+        },
+      },
+    );
   }
 
   listen(listener: Listener): () => void {

@@ -39,7 +39,8 @@ export function observeConnection(room: Room): Subscribable<ConnectionStatus> {
   return {
     subscribe(run) {
       let endReason: EndReason | null = null;
-      const emit = (): void => run({ phase: phaseOf(room.state), endReason: room.state === ConnectionState.Disconnected ? endReason : null });
+      const emit = (): void =>
+        run({ phase: phaseOf(room.state), endReason: room.state === ConnectionState.Disconnected ? endReason : null });
       const onState = (): void => emit();
       const onDisconnected = (reason?: DisconnectReason): void => {
         endReason = endReasonOf(reason);

@@ -61,7 +61,13 @@ export function onReaction(room: Room, handler: (reaction: Reaction) => void): U
       return; // Not ours or malformed: ignore rather than crash the call.
     }
     if (!isReaction(emoji)) return;
-    handler({ id: crypto.randomUUID(), fromIdentity: participant.identity, fromName: nameOf(room, participant.identity), emoji, at: Date.now() });
+    handler({
+      id: crypto.randomUUID(),
+      fromIdentity: participant.identity,
+      fromName: nameOf(room, participant.identity),
+      emoji,
+      at: Date.now(),
+    });
   };
   room.on(RoomEvent.DataReceived, listener);
   return () => {
@@ -75,4 +81,3 @@ export async function sendReaction(room: Room, emoji: ReactionEmoji): Promise<Re
   const me = room.localParticipant;
   return { id: crypto.randomUUID(), fromIdentity: me.identity, fromName: nameOf(room, me.identity), emoji, at: Date.now() };
 }
-

@@ -1,5 +1,5 @@
 // Media device lists that follow plug/unplug, and the device a Room is using right now.
-import { Room, RoomEvent } from 'livekit-client';
+import { type Room, RoomEvent } from 'livekit-client';
 import { createMediaDeviceObserver } from '@livekit/components-core';
 import { fromObservable, type Subscribable } from './subscribable';
 

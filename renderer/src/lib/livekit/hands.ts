@@ -87,7 +87,11 @@ export class Hands {
 
   async #send(msg: HandMessage, to?: string[]): Promise<void> {
     const payload = new TextEncoder().encode(JSON.stringify(msg));
-    await this.#room.localParticipant.publishData(payload, { topic: TOPIC_HAND, reliable: true, ...(to ? { destinationIdentities: to } : {}) });
+    await this.#room.localParticipant.publishData(payload, {
+      topic: TOPIC_HAND,
+      reliable: true,
+      ...(to ? { destinationIdentities: to } : {}),
+    });
   }
 
   #emit(): void {

@@ -1,13 +1,30 @@
 // The seam between LiveKit and Parley's meeting state: everything the meeting view reads from or
 // does to a Room. The real one wraps a connected Room; tests pass a fake.
 import { LocalVideoTrack, Room, RoomEvent, Track, type LocalTrack } from 'livekit-client';
-import { advertiseCodecSupport, loadBackgroundEffect, saveBackgroundEffect, setBackgroundEffect, watchDecryption, watchEncrypted, type BackgroundEffect, type DecryptionProblem, type E2eeSetup } from '../media';
+import {
+  advertiseCodecSupport,
+  loadBackgroundEffect,
+  saveBackgroundEffect,
+  setBackgroundEffect,
+  watchDecryption,
+  watchEncrypted,
+  type BackgroundEffect,
+  type DecryptionProblem,
+  type E2eeSetup,
+} from '../media';
 import { observeConnection } from './connection';
 import { onChat, onReaction, sendChat, sendReaction } from './data';
 import { Hands } from './hands';
 import { observeActiveDevice, observeDevices, type DeviceKind, type DeviceOption } from './devices';
 import { observeParticipants } from './participants';
-import { audioPublishOptions, cameraPublishOptions, connectOptions, roomOptions, screenShareOptions, type ScreenShareMode } from './room-options';
+import {
+  audioPublishOptions,
+  cameraPublishOptions,
+  connectOptions,
+  roomOptions,
+  screenShareOptions,
+  type ScreenShareMode,
+} from './room-options';
 import { observeStats, type StatsSample } from './stats';
 import type { Subscribable, Unsubscribe } from './subscribable';
 import type { ChatMessage, ConnectionStatus, ParticipantSnapshot, Reaction, ReactionEmoji } from './types';

@@ -60,7 +60,9 @@ export function observeParticipants(room: Room, hands: Hands | null = null): Sub
     const remotes = [...room.remoteParticipants.values()]
       .map((p) => snapshotParticipant(p, hands))
       .sort((a, b) => a.joinedAt - b.joinedAt || a.identity.localeCompare(b.identity));
-    return room.state === 'disconnected' && !room.localParticipant.sid ? remotes : [snapshotParticipant(room.localParticipant, hands), ...remotes];
+    return room.state === 'disconnected' && !room.localParticipant.sid
+      ? remotes
+      : [snapshotParticipant(room.localParticipant, hands), ...remotes];
   };
   const events = fromEvents(room, PARTICIPANT_EVENTS, read);
   return {

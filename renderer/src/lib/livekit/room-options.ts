@@ -32,7 +32,10 @@ export type ScreenShareMode = 'text' | 'motion';
  * `local` is what this browser ENCODES (a decoder-only codec must never be chosen for our own
  * share); `remotes` is what each participant advertised it decodes.
  */
-export function screenShareOptions(room: Room, mode: ScreenShareMode = 'text'): { capture: ScreenShareCaptureOptions; publish: TrackPublishOptions } {
+export function screenShareOptions(
+  room: Room,
+  mode: ScreenShareMode = 'text',
+): { capture: ScreenShareCaptureOptions; publish: TrackPublishOptions } {
   return {
     capture: screenShareCaptureOptions(mode),
     publish: screenSharePublishOptions(mode, screenShareCodecInput(room)),

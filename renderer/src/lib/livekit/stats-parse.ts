@@ -30,7 +30,19 @@ export function readRtp(entries: Iterable<StatsEntry>, direction: 'in' | 'out'):
   const rtpType = direction === 'in' ? 'inbound-rtp' : 'outbound-rtp';
   const streams = all.filter((e) => e.type === rtpType);
   if (streams.length === 0) return null;
-  const out: RawRtp = { timestamp: 0, bytes: 0, packets: 0, packetsLost: 0, jitter: null, rtt: null, fractionLost: null, width: null, height: null, fps: null, codec: null };
+  const out: RawRtp = {
+    timestamp: 0,
+    bytes: 0,
+    packets: 0,
+    packetsLost: 0,
+    jitter: null,
+    rtt: null,
+    fractionLost: null,
+    width: null,
+    height: null,
+    fps: null,
+    codec: null,
+  };
   let widest = -1;
   for (const s of streams) {
     out.timestamp = Math.max(out.timestamp, num(s.timestamp) ?? 0);
@@ -59,7 +71,8 @@ export function readRtp(entries: Iterable<StatsEntry>, direction: 'in' | 'out'):
   }
   if (out.rtt === null) {
     for (const e of all) {
-      if (e.type === 'candidate-pair' && (e.nominated === true || e.state === 'succeeded')) out.rtt = maxOf(out.rtt, num(e.currentRoundTripTime));
+      if (e.type === 'candidate-pair' && (e.nominated === true || e.state === 'succeeded'))
+        out.rtt = maxOf(out.rtt, num(e.currentRoundTripTime));
     }
   }
   return out;

@@ -61,7 +61,14 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
       // split per track; a track's own getRTCStatsReport() is only the fallback.
       type Reports = { in: Map<string, Entry[]>; out: Map<string, Entry[]> } | null;
       const connectionReports = async (): Promise<Reports> => {
-        const pcs = (room.engine as unknown as { pcManager?: { publisher?: { getStats(): Promise<RTCStatsReport> | undefined }; subscriber?: { getStats(): Promise<RTCStatsReport> | undefined } } }).pcManager;
+        const pcs = (
+          room.engine as unknown as {
+            pcManager?: {
+              publisher?: { getStats(): Promise<RTCStatsReport> | undefined };
+              subscriber?: { getStats(): Promise<RTCStatsReport> | undefined };
+            };
+          }
+        ).pcManager;
         if (!pcs) return null;
         const read = async (pc: { getStats(): Promise<RTCStatsReport> | undefined } | undefined): Promise<Entry[]> => {
           const report = await pc?.getStats()?.catch(() => undefined);
@@ -79,7 +86,9 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
           const report = await track.getRTCStatsReport().catch(() => undefined);
           return report ? ([...report.values()] as Entry[]) : undefined;
         }
-        const id = p.isLocal ? ((track as LocalTrack).sender?.track?.id ?? track.mediaStreamTrack.id) : ((track as RemoteTrack).receiver?.track.id ?? track.mediaStreamTrack.id);
+        const id = p.isLocal
+          ? ((track as LocalTrack).sender?.track?.id ?? track.mediaStreamTrack.id)
+          : ((track as RemoteTrack).receiver?.track.id ?? track.mediaStreamTrack.id);
         return (p.isLocal ? reports.out : reports.in).get(id);
       };
 
@@ -122,7 +131,11 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
             source: sourceOf(pub.source),
             kind,
             direction,
-            quality: classifyQuality({ lossPercent: derived.lossPercent, rttMs: derived.rttMs, jitterMs: kind === 'audio' ? derived.jitterMs : null }),
+            quality: classifyQuality({
+              lossPercent: derived.lossPercent,
+              rttMs: derived.rttMs,
+              jitterMs: kind === 'audio' ? derived.jitterMs : null,
+            }),
             layer,
           });
         }

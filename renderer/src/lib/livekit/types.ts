@@ -27,13 +27,7 @@ export interface ParticipantSnapshot {
 
 export type ConnectionPhase = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
-export type EndReason =
-  | 'left'
-  | 'removed'
-  | 'ended'
-  | 'duplicate'
-  | 'server-shutdown'
-  | 'connection-lost';
+export type EndReason = 'left' | 'removed' | 'ended' | 'duplicate' | 'server-shutdown' | 'connection-lost';
 
 export interface ConnectionStatus {
   phase: ConnectionPhase;
@@ -64,4 +58,3 @@ export type ReactionEmoji = (typeof REACTIONS)[number];
 export function parseRole(value: string | undefined): Role {
   return value === 'host' || value === 'guest' ? value : 'member';
 }
-

@@ -2,22 +2,9 @@
 // End-to-end encryption for a room: LiveKit's frame encryption (AES-GCM in a worker, via insertable
 // streams), with the worker bundled into the app by Vite (`?worker`), never fetched. Threat model
 // of each mode: docs/media.md#end-to-end-encryption.
-import {
-  ExternalE2EEKeyProvider,
-  isE2EESupported,
-  RoomEvent,
-  type E2EEOptions,
-  type Participant,
-  type Room,
-} from 'livekit-client';
+import { ExternalE2EEKeyProvider, isE2EESupported, RoomEvent, type E2EEOptions, type Participant, type Room } from 'livekit-client';
 import E2eeWorker from 'livekit-client/e2ee-worker?worker';
-import {
-  checkPassphrase,
-  decodeRoomKey,
-  describeDecryptionError,
-  MediaSettingsError,
-  type DecryptionProblem,
-} from './settings';
+import { checkPassphrase, decodeRoomKey, describeDecryptionError, MediaSettingsError, type DecryptionProblem } from './settings';
 
 /** The room option the team server stores ('off' needs no setup). */
 export type E2eeMode = 'off' | 'room-key' | 'passphrase';

@@ -9,7 +9,12 @@
 // package ships (its default downloads one from Google's CDN). See docs/media.md#effects.
 // Assets: copied verbatim under renderer/public/media/selfie_segmentation/ and loaded from the
 // app's own origin; test/e2e/media-effects.test.ts fails on any non-loopback request.
-import { ProcessorWrapper, type TrackTransformerDestroyOptions, type VideoTrackTransformer, type VideoTransformerInitOptions } from '@livekit/track-processors';
+import {
+  ProcessorWrapper,
+  type TrackTransformerDestroyOptions,
+  type VideoTrackTransformer,
+  type VideoTransformerInitOptions,
+} from '@livekit/track-processors';
 import type { Results, SelfieSegmentation } from '@mediapipe/selfie_segmentation';
 import type { LocalVideoTrack } from 'livekit-client';
 import { BACKGROUND_IMAGES, DEFAULT_BLUR_RADIUS, type BackgroundEffect } from './settings';
@@ -51,7 +56,7 @@ const FAILED_MESSAGE = 'The background effect could not start, so your camera is
 
 /** Whether this browser can run the effect at all. Cheap; call it to grey out the toggles. */
 export function backgroundEffectsAvailable(): { ok: true } | { ok: false; code: 'EFFECT_UNSUPPORTED'; message: string } {
-  let ok = false;
+  let ok: boolean;
   try {
     // The segmenter runs its graph on WebGL 2; the pipeline needs insertable streams and OffscreenCanvas.
     ok =

@@ -29,12 +29,7 @@ export class MediaSettingsError extends Error {
   }
 }
 
-export type MediaErrorCode =
-  | 'E2EE_BAD_KEY'
-  | 'E2EE_PASSPHRASE_TOO_SHORT'
-  | 'E2EE_UNSUPPORTED'
-  | 'EFFECT_UNSUPPORTED'
-  | 'EFFECT_FAILED';
+export type MediaErrorCode = 'E2EE_BAD_KEY' | 'E2EE_PASSPHRASE_TOO_SHORT' | 'E2EE_UNSUPPORTED' | 'EFFECT_UNSUPPORTED' | 'EFFECT_FAILED';
 
 // ---------------------------------------------------------------------------------------------
 // Camera
@@ -142,10 +137,7 @@ function has(support: CodecSupport, codec: VideoCodec): boolean {
  * when every known participant decodes it; VP8 otherwise. With unknown participants the SVC codec is
  * still chosen but with a VP8 backup, which the SFU falls back to per subscriber.
  */
-export function chooseScreenShareCodec(
-  local: CodecSupport,
-  remotes: ReadonlyArray<CodecSupport | undefined>,
-): ScreenShareCodecChoice {
+export function chooseScreenShareCodec(local: CodecSupport, remotes: ReadonlyArray<CodecSupport | undefined>): ScreenShareCodecChoice {
   for (const codec of SVC_PREFERENCE) {
     if (!has(local, codec)) continue;
     if (remotes.some((r) => r !== undefined && !has(r, codec))) continue;
@@ -395,7 +387,11 @@ export function describeDecryptionError(error: unknown, participantName?: string
     };
   }
   if (reason === 2 || /^InternalError\b/.test(text)) {
-    return { ...base, code: 'E2EE_INTERNAL', message: `Decrypting ${who.replace(/’$|'s$/, '')} media failed inside the app. Try rejoining.` };
+    return {
+      ...base,
+      code: 'E2EE_INTERNAL',
+      message: `Decrypting ${who.replace(/’$|'s$/, '')} media failed inside the app. Try rejoining.`,
+    };
   }
   return { ...base, code: 'E2EE_UNKNOWN', message: `End-to-end encryption failed${text ? `: ${text}` : ''}.` };
 }
@@ -423,10 +419,7 @@ export function decodeRoomKey(base64: string): ArrayBuffer {
 
 export function checkPassphrase(passphrase: string): string {
   if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
-    throw new MediaSettingsError(
-      'E2EE_PASSPHRASE_TOO_SHORT',
-      `The passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`,
-    );
+    throw new MediaSettingsError('E2EE_PASSPHRASE_TOO_SHORT', `The passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`);
   }
   return passphrase;
 }

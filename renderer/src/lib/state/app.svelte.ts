@@ -238,7 +238,12 @@ export class AppState {
     try {
       call = await this.#loadCall();
     } catch (err) {
-      if (nav === this.#nav) this.problem = { kind: 'server-unreachable', title: "Can't load the meeting", message: `Check your network, then try again. (${err instanceof Error ? err.message : String(err)})` };
+      if (nav === this.#nav)
+        this.problem = {
+          kind: 'server-unreachable',
+          title: "Can't load the meeting",
+          message: `Check your network, then try again. (${err instanceof Error ? err.message : String(err)})`,
+        };
       return;
     }
     if (nav !== this.#nav) return; // Someone went elsewhere while it loaded.
@@ -263,7 +268,12 @@ export class AppState {
     try {
       if (target.kind === 'member') {
         const res = await this.api.joinRoom(target.room, { device: deviceTag() });
-        await this.#enterMeeting(target, res, { room: target.room, title: target.title, serverUrl: this.serverUrl ?? '' }, res.role === 'host');
+        await this.#enterMeeting(
+          target,
+          res,
+          { room: target.room, title: target.title, serverUrl: this.serverUrl ?? '' },
+          res.role === 'host',
+        );
       } else {
         const res = await this.api.guestJoin(target.code, name);
         if (res.status === 'admitted') {
@@ -302,7 +312,15 @@ export class AppState {
         this.#waitAbort = null;
         this.prejoin?.stop();
         this.prejoin = null;
-        this.screen = { name: 'ended', target, problem: { kind: 'lobby-denied', title: "The host didn't let you in", message: 'Ask the host to admit you, then open the link again.' } };
+        this.screen = {
+          name: 'ended',
+          target,
+          problem: {
+            kind: 'lobby-denied',
+            title: "The host didn't let you in",
+            message: 'Ask the host to admit you, then open the link again.',
+          },
+        };
         return;
       }
     }
@@ -325,12 +343,20 @@ export class AppState {
     const secret = creds.e2ee === 'room-key' ? (creds.e2eeKey ?? '') : (this.prejoin?.passphrase ?? '');
     if (creds.e2ee === 'passphrase' && !secret) {
       this.needsPassphrase = true;
-      throw new JoinConnectError({ kind: 'unknown', title: 'This meeting is end-to-end encrypted', message: 'Enter the passphrase you got from the host, then join again.' });
+      throw new JoinConnectError({
+        kind: 'unknown',
+        title: 'This meeting is end-to-end encrypted',
+        message: 'Enter the passphrase you got from the host, then join again.',
+      });
     }
     try {
       return await (await this.#loadCall()).createE2eeSetup(creds.e2ee, secret);
     } catch (err) {
-      throw new JoinConnectError({ kind: 'unknown', title: "Can't encrypt this call", message: err instanceof Error ? err.message : String(err) });
+      throw new JoinConnectError({
+        kind: 'unknown',
+        title: "Can't encrypt this call",
+        message: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 
@@ -361,9 +387,24 @@ export class AppState {
     const host = isHost && this.api ? hostPort(this.api, info.room, this.bus) : null;
     const ref = { serverUrl: info.serverUrl, room: info.room, title: info.title };
     const meeting = new MeetingState(roomSource(connected), info, host, {
-      chatReceived: (m) => notify({ kind: 'chat-message', room: ref, from: m.fromName.slice(0, 100) || 'Someone', text: m.text.slice(0, 4000) }, m.fromName, m.text),
-      handRaised: (p) => notify({ kind: 'hand-raised', room: ref, participantName: p.name.slice(0, 100) || 'Someone' }, `${p.name} raised a hand`, info.title),
-      lobbyGuest: (e) => notify({ kind: 'lobby-guest', room: ref, guestName: e.displayName.slice(0, 100) || 'A guest' }, `${e.displayName} is waiting`, `In the lobby of ${info.title}`),
+      chatReceived: (m) =>
+        notify(
+          { kind: 'chat-message', room: ref, from: m.fromName.slice(0, 100) || 'Someone', text: m.text.slice(0, 4000) },
+          m.fromName,
+          m.text,
+        ),
+      handRaised: (p) =>
+        notify(
+          { kind: 'hand-raised', room: ref, participantName: p.name.slice(0, 100) || 'Someone' },
+          `${p.name} raised a hand`,
+          info.title,
+        ),
+      lobbyGuest: (e) =>
+        notify(
+          { kind: 'lobby-guest', room: ref, guestName: e.displayName.slice(0, 100) || 'A guest' },
+          `${e.displayName} is waiting`,
+          `In the lobby of ${info.title}`,
+        ),
     });
     const stop = meeting.start();
     const stopHooks = exposeTestHooks(room);

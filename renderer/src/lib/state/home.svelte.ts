@@ -46,7 +46,10 @@ export class HomeState {
 
   async refresh(): Promise<void> {
     try {
-      const [rooms, meetings] = await Promise.all([this.#api.listRooms(), this.#api.listMeetings({ limit: 8 }).catch(() => ({ meetings: [] }))]);
+      const [rooms, meetings] = await Promise.all([
+        this.#api.listRooms(),
+        this.#api.listMeetings({ limit: 8 }).catch(() => ({ meetings: [] })),
+      ]);
       this.rooms = rooms.rooms;
       this.meetings = meetings.meetings;
       this.problem = null;

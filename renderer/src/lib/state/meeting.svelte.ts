@@ -1,7 +1,7 @@
 // The meeting's state in runes: what the meeting view renders and every action it offers.
 // Fed by a MeetingSource (LiveKit) and a HostPort (team server); owns nothing LiveKit-specific.
 import { getContext, setContext } from 'svelte';
-import type { LobbyEntry, TrackSourceName } from '../../../../server/api/contract';
+import type { LobbyEntry, TrackSourceName } from '@contracts/api';
 import { chooseLayout, screenKey, type Layout, type LayoutMode } from '../layout';
 import type { DeviceKind, DeviceOption } from '../livekit/devices';
 import type { MeetingSource } from '../livekit/meeting-source';
@@ -83,7 +83,13 @@ export class MeetingState {
   readonly handRaised = $derived(this.local?.handRaisedAt != null);
   readonly sharing = $derived(this.local?.screenTrack != null);
   readonly layout: Layout = $derived(
-    chooseLayout({ participants: this.participants, mode: this.layoutMode, pinned: this.pinned, shareOrder: this.shareOrder, lastSpeaker: this.lastSpeaker }),
+    chooseLayout({
+      participants: this.participants,
+      mode: this.layoutMode,
+      pinned: this.pinned,
+      shareOrder: this.shareOrder,
+      lastSpeaker: this.lastSpeaker,
+    }),
   );
   readonly reconnecting = $derived(this.connection.phase === 'reconnecting');
 
@@ -133,7 +139,10 @@ export class MeetingState {
           this.lobby = waiting;
         }),
       );
-      void host.isLocked().then((l) => (this.locked = l)).catch(() => undefined);
+      void host
+        .isLocked()
+        .then((l) => (this.locked = l))
+        .catch(() => undefined);
     }
     d.add(() => {
       for (const t of this.#timers) clearTimeout(t);
@@ -205,7 +214,8 @@ export class MeetingState {
       await run();
     } catch (err) {
       // Cancelling the browser's share picker is a choice, not an error.
-      if (kind === 'screen' && err instanceof Error && err.name === 'NotAllowedError' && /cancel|dismiss|denied by user/i.test(err.message)) return;
+      if (kind === 'screen' && err instanceof Error && err.name === 'NotAllowedError' && /cancel|dismiss|denied by user/i.test(err.message))
+        return;
       this.notice = mediaProblem(err, kind as MediaDevice);
     } finally {
       this.pending[kind] = false;

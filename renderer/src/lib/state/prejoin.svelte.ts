@@ -1,6 +1,13 @@
 // Pre-join: camera preview, device choice, mic level, remembered choices. The preview tracks are
 // handed to the meeting on join so nobody sees a second camera prompt or a black flash.
-import { createLocalAudioTrack, createLocalVideoTrack, Room, type LocalAudioTrack, type LocalTrack, type LocalVideoTrack } from 'livekit-client';
+import {
+  createLocalAudioTrack,
+  createLocalVideoTrack,
+  Room,
+  type LocalAudioTrack,
+  type LocalTrack,
+  type LocalVideoTrack,
+} from 'livekit-client';
 import { toOptions, type DeviceKind, type DeviceOption } from '../livekit/devices';
 import { rememberBackgroundEffect, storedBackgroundEffect } from '../livekit/meeting-source';
 import { audioCaptureOptions, cameraCaptureOptions } from '../livekit/room-options';
@@ -67,7 +74,11 @@ export class PreJoinState {
 
   async refreshDevices(): Promise<void> {
     const all = await Room.getLocalDevices(undefined, false).catch(() => [] as MediaDeviceInfo[]);
-    this.devices = { audioinput: toOptions(all, 'audioinput'), videoinput: toOptions(all, 'videoinput'), audiooutput: toOptions(all, 'audiooutput') };
+    this.devices = {
+      audioinput: toOptions(all, 'audioinput'),
+      videoinput: toOptions(all, 'videoinput'),
+      audiooutput: toOptions(all, 'audiooutput'),
+    };
   }
 
   async #startCamera(): Promise<void> {
@@ -93,7 +104,9 @@ export class PreJoinState {
     this.busy.microphone = true;
     this.micProblem = null;
     try {
-      const track = await createLocalAudioTrack(audioCaptureOptions(this.choices.audioInputId ? { deviceId: this.choices.audioInputId } : {}));
+      const track = await createLocalAudioTrack(
+        audioCaptureOptions(this.choices.audioInputId ? { deviceId: this.choices.audioInputId } : {}),
+      );
       if (this.#stopped) return track.stop();
       this.#setAudio(track);
       this.choices.audioInputId = track.mediaStreamTrack.getSettings().deviceId ?? this.choices.audioInputId;
@@ -134,8 +147,7 @@ export class PreJoinState {
       const p = this.#startCamera();
       this.#track(p);
       await p;
-    }
-    else {
+    } else {
       this.videoTrack?.stop();
       this.videoTrack = null;
     }
@@ -147,8 +159,7 @@ export class PreJoinState {
       const p = this.#startMicrophone();
       this.#track(p);
       await p;
-    }
-    else this.#setAudio(null);
+    } else this.#setAudio(null);
   }
 
   async selectDevice(kind: DeviceKind, deviceId: string): Promise<void> {

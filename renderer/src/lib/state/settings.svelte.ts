@@ -1,8 +1,8 @@
 // The desktop settings (team servers, devices, global shortcuts, notifications) as main stores them,
 // read and written through the bridge. Main owns the file and validates every patch; this class only
 // mirrors what main last said, so a change made by the tray or another window shows up here too.
-import type { DesktopApi, Settings, SettingsPatch, ShortcutStatus, TeamServer } from '../../../../preload/contract';
-import { bridgeErrorCode } from '../../../../preload/contract';
+import type { DesktopApi, Settings, SettingsPatch, ShortcutStatus, TeamServer } from '@contracts/desktop';
+import { bridgeErrorCode } from '@contracts/desktop';
 
 /** The part of `window.parley` settings needs; tests pass a fake. */
 export type SettingsBridge = Pick<DesktopApi, 'settings' | 'shortcuts'>;

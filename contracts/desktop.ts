@@ -62,9 +62,7 @@ export function formatBridgeError(info: BridgeErrorInfo): string {
 // ---------------------------------------------------------------------------------------------
 
 /** A team server base URL. http is allowed because a LAN host (Host on this computer) has no TLS. */
-export const ServerUrlSchema = z
-  .url({ protocol: /^https?$/, hostname: /^[A-Za-z0-9.\-[\]:]+$/ })
-  .max(2048);
+export const ServerUrlSchema = z.url({ protocol: /^https?$/, hostname: /^[A-Za-z0-9.\-[\]:]+$/ }).max(2048);
 
 export const RoomNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'room names are 1-64 of A-Z a-z 0-9 . _ -');
 
@@ -252,7 +250,10 @@ export type ScreenAccess = z.infer<typeof ScreenAccessSchema>;
 // ---------------------------------------------------------------------------------------------
 
 const MAX_IMAGE_DATA_URL = 3_000_000;
-const ImageDataUrl = z.string().max(MAX_IMAGE_DATA_URL).regex(/^data:image\/(?:png|jpeg);base64,[A-Za-z0-9+/=]+$/);
+const ImageDataUrl = z
+  .string()
+  .max(MAX_IMAGE_DATA_URL)
+  .regex(/^data:image\/(?:png|jpeg);base64,[A-Za-z0-9+/=]+$/);
 
 export const PickerSourceSchema = z.object({
   id: z.string().min(1).max(200),

@@ -32,7 +32,7 @@ import {
   type UpdateUserRequest,
   type User,
   type UserList,
-} from './contract';
+} from './api';
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -228,8 +228,7 @@ export function createApiClient(opts: ApiClientOptions) {
     // guests and lobby
     createGuestLink: (room: string, body: CreateGuestLinkRequest = {}) =>
       request<GuestLink>('POST', `/api/v1/rooms/${seg(room)}/guest-links`, body),
-    guestJoin: (code: string, displayName: string) =>
-      request<GuestJoinResponse>('POST', '/api/v1/guest/join', { code, displayName }),
+    guestJoin: (code: string, displayName: string) => request<GuestJoinResponse>('POST', '/api/v1/guest/join', { code, displayName }),
     /** Long poll: resolves when a host decides, or with {status:'waiting'} after `wait` seconds. */
     guestTicket: (ticket: string, wait?: number, signal?: AbortSignal) =>
       request<TicketStatus>('GET', `/api/v1/guest/tickets/${seg(ticket)}${query({ wait })}`, undefined, signal),

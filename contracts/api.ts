@@ -91,8 +91,16 @@ export const RoomTitle = z
   .regex(printable, 'title: no control characters');
 /** Opaque ids and codes handed out by the server. */
 export const Id = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'malformed id');
-export const Code = z.string().min(6).max(512).regex(/^[A-Za-z0-9._~-]+$/, 'malformed code');
-export const Identity = z.string().min(1).max(128).regex(/^[A-Za-z0-9:._-]+$/, 'malformed identity');
+export const Code = z
+  .string()
+  .min(6)
+  .max(512)
+  .regex(/^[A-Za-z0-9._~-]+$/, 'malformed code');
+export const Identity = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9:._-]+$/, 'malformed identity');
 /** A client-chosen device tag for the identity (see the header comment). */
 export const DeviceTag = z.string().regex(/^[A-Za-z0-9_-]{4,32}$/, 'device: 4-32 of A-Z a-z 0-9 _ -');
 export const IsoDate = z.string();
@@ -337,11 +345,7 @@ export const TicketQuery = z.strictObject({
   /** Seconds to hold the request open waiting for a decision (0..30, default 25). */
   wait: z.coerce.number().int().min(0).max(30).default(25),
 });
-export const TicketStatus = z.discriminatedUnion('status', [
-  GuestAdmitted,
-  GuestDenied,
-  z.object({ status: z.literal('waiting') }),
-]);
+export const TicketStatus = z.discriminatedUnion('status', [GuestAdmitted, GuestDenied, z.object({ status: z.literal('waiting') })]);
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
 export const LobbyEntry = z.object({
@@ -423,4 +427,3 @@ export const Readiness = z.object({
   checks: z.object({ database: z.boolean(), sfu: z.boolean() }),
 });
 export type Readiness = z.infer<typeof Readiness>;
-
