@@ -416,7 +416,6 @@ export const ServerEvent = z.discriminatedUnion('type', [
   }),
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
-export type ServerEventType = ServerEvent['type'];
 
 // ---------------------------------------------------------------------------------------------
 // Health

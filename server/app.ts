@@ -16,8 +16,8 @@ import {
 import type { ErrorBody, ErrorCode } from '@contracts/api';
 import { assertRouteGuarded, authHook } from './auth/guard';
 import type { AppContext } from './context';
-import { contentSecurityPolicy } from './csp';
-import { AppError } from './errors';
+import { webClientCsp } from './web-client-csp';
+import { HttpError } from './http-errors';
 import { eventRoutes } from './routes/events';
 import { guestRoutes } from './routes/guests';
 import { healthRoutes } from './routes/health';
@@ -77,7 +77,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   app.addHook('onRoute', assertRouteGuarded);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof AppError) {
+    if (err instanceof HttpError) {
       if (err.status >= 500) req.log.warn({ err, cause: err.cause }, err.message);
       return reply.code(err.status).send(body(err.code, err.message));
     }
@@ -97,14 +97,14 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   });
 
   securityHeaders(app, {
-    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(ctx.livekit.publicUrl) },
+    contentSecurityPolicy: { useDefaults: false, directives: webClientCsp(ctx.livekit.publicUrl) },
     // The web client loads LiveKit's workers and media; COEP would block cross-origin media it needs.
     crossOriginEmbedderPolicy: false,
   });
   await app.register(rateLimit, {
     max: ctx.settings.rateLimitPerMinute,
     timeWindow: '1 minute',
-    errorResponseBuilder: (_req, c) => new AppError('RATE_LIMITED', `too many requests; retry in ${Math.ceil(c.ttl / 1000)} s`),
+    errorResponseBuilder: (_req, c) => new HttpError('RATE_LIMITED', `too many requests; retry in ${Math.ceil(c.ttl / 1000)} s`),
   });
   await app.register(swagger, {
     openapi: {

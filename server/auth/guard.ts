@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { AppContext } from '../context';
-import { AppError, unauthorized } from '../errors';
+import { HttpError, unauthorized } from '../http-errors';
 import { bearerToken, type Principal } from './auth-service';
 
 /**
@@ -37,7 +37,7 @@ export function authHook(ctx: AppContext) {
     req.principal = token ? ctx.auth.authenticate(token) : undefined;
     if (level === 'public') return;
     if (!req.principal) throw unauthorized();
-    if (level === 'admin' && req.principal.user.role !== 'admin') throw new AppError('FORBIDDEN', 'admins only');
+    if (level === 'admin' && req.principal.user.role !== 'admin') throw new HttpError('FORBIDDEN', 'admins only');
   };
 }
 

@@ -3,9 +3,9 @@ import { dirname } from 'node:path';
 import Database from 'libsql';
 import type { Logger } from 'pino';
 import { MIGRATIONS, type Migration } from './migrations';
-import { prepared } from './prepared';
+import { scalar, type Db } from './statements';
 
-export type Db = InstanceType<typeof Database>;
+export type { Db } from './statements';
 
 /** Opens (creating if needed) the SQLite file and brings its schema up to date. */
 export function openDatabase(file: string, log?: Logger): Db {
@@ -18,15 +18,6 @@ export function openDatabase(file: string, log?: Logger): Db {
   db.exec('PRAGMA busy_timeout = 5000');
   migrate(db, MIGRATIONS, log);
   return db;
-}
-
-/**
- * The first column of the first row, or undefined. libsql's pluck() and pragma({simple}) do not
- * apply to get() (they return the whole row), so scalars go through raw mode.
- */
-export function scalar(db: Db, sql: string, ...args: unknown[]): unknown {
-  const row = prepared(db, sql, 'raw').get(...args) as unknown[] | undefined;
-  return row?.[0];
 }
 
 export function schemaVersion(db: Db): number {

@@ -1,6 +1,5 @@
 import type { Role } from '@contracts/api';
-import { scalar, type Db } from './database';
-import { prepared } from './prepared';
+import { prepared, scalar, type Db } from './statements';
 
 export class InviteStore {
   constructor(private readonly db: Db) {}

@@ -1,6 +1,5 @@
 import type { Attendance, Meeting, ParticipantRole } from '@contracts/api';
-import type { Db } from './database';
-import { prepared } from './prepared';
+import { prepared, type Db } from './statements';
 
 interface MeetingRow {
   id: string;

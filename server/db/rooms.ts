@@ -1,6 +1,5 @@
 import type { E2eeMode, RoomOptions, UserRef } from '@contracts/api';
-import type { Db } from './database';
-import { prepared } from './prepared';
+import { prepared, type Db } from './statements';
 
 interface RoomRow {
   name: string;

@@ -1,5 +1,4 @@
-import type { Db } from './database';
-import { prepared } from './prepared';
+import { prepared, type Db } from './statements';
 
 export interface SessionRecord {
   id: string;

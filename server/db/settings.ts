@@ -1,5 +1,4 @@
-import { scalar, type Db } from './database';
-import { prepared } from './prepared';
+import { prepared, scalar, type Db } from './statements';
 
 /** Small server-wide values (signing keys) that must survive restarts. */
 export class SettingsStore {

@@ -1,6 +1,5 @@
 import type { Role, User } from '@contracts/api';
-import { scalar, type Db } from './database';
-import { prepared } from './prepared';
+import { prepared, scalar, type Db } from './statements';
 
 interface UserRow {
   id: string;

@@ -1,6 +1,6 @@
 import { AccessToken, RoomServiceClient, TrackSource, WebhookReceiver, type ParticipantInfo } from 'livekit-server-sdk';
 import { ParticipantRole, type Participant, type TrackSourceName } from '@contracts/api';
-import { AppError } from '../errors';
+import { HttpError } from '../http-errors';
 
 export interface LivekitKeys {
   apiKey: string;
@@ -58,7 +58,7 @@ export class LivekitService {
   }
 
   private get rooms(): RoomServiceClient {
-    if (!this.client) throw new AppError('SFU_UNAVAILABLE', 'the SFU is not connected yet');
+    if (!this.client) throw new HttpError('SFU_UNAVAILABLE', 'the SFU is not connected yet');
     return this.client;
   }
 
@@ -102,7 +102,7 @@ export class LivekitService {
   async mute(room: string, identity: string, source: TrackSourceName): Promise<void> {
     const p = await this.participant(room, identity);
     const tracks = p.tracks.filter((t) => t.source === SOURCES[source]);
-    if (!tracks.length) throw new AppError('TRACK_NOT_FOUND', `${identity} publishes no ${source}`);
+    if (!tracks.length) throw new HttpError('TRACK_NOT_FOUND', `${identity} publishes no ${source}`);
     for (const t of tracks) await this.call(() => this.rooms.mutePublishedTrack(room, identity, t.sid, true));
   }
 
@@ -139,7 +139,7 @@ export class LivekitService {
   private async participant(room: string, identity: string): Promise<ParticipantInfo> {
     const all = await this.listParticipants(room);
     const p = all.find((x) => x.identity === identity);
-    if (!p) throw new AppError('PARTICIPANT_NOT_FOUND', `${identity} is not in ${room}`);
+    if (!p) throw new HttpError('PARTICIPANT_NOT_FOUND', `${identity} is not in ${room}`);
     return p;
   }
 
@@ -157,8 +157,8 @@ export class LivekitService {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw Object.assign(new AppError('SFU_UNAVAILABLE', 'the SFU did not answer'), { cause: err });
+      if (err instanceof HttpError) throw err;
+      throw Object.assign(new HttpError('SFU_UNAVAILABLE', 'the SFU did not answer'), { cause: err });
     }
   }
 }

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/auth-service';
 import type { AppContext } from '../context';
 import type { RoomRecord } from '../db/rooms';
 import type { UserRecord } from '../db/users';
-import { AppError, forbidden, isUniqueViolation, notFound } from '../errors';
+import { HttpError, forbidden, isUniqueViolation, notFound } from '../http-errors';
 import { randomId } from '../lib/crypto';
 
 export function isHost(user: UserRecord, room: RoomRecord): boolean {
@@ -51,7 +51,7 @@ export function createRoom(
   try {
     ctx.rooms.insert({ name: input.name, title: input.title, ownerId: owner.id, options, e2eeKey: keyFor(options, null), now: Date.now() });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError('ROOM_EXISTS', `a room named ${input.name} exists`);
+    if (isUniqueViolation(err)) throw new HttpError('ROOM_EXISTS', `a room named ${input.name} exists`);
     throw err;
   }
   return getRoom(ctx, input.name);
@@ -80,7 +80,7 @@ async function checkCapacity(ctx: AppContext, room: RoomRecord, identity: string
   const max = room.options.maxParticipants;
   if (max === null) return;
   const present = await ctx.livekit.participants(room.name);
-  if (present.length >= max && !present.some((p) => p.identity === identity)) throw new AppError('ROOM_FULL', 'the room is full');
+  if (present.length >= max && !present.some((p) => p.identity === identity)) throw new HttpError('ROOM_FULL', 'the room is full');
 }
 
 /**
@@ -95,7 +95,7 @@ export async function memberJoin(
 ): Promise<JoinResponse> {
   const { user } = principal;
   const host = isHost(user, room);
-  if (room.options.locked && !host) throw new AppError('ROOM_LOCKED', 'the room is locked');
+  if (room.options.locked && !host) throw new HttpError('ROOM_LOCKED', 'the room is locked');
   const identity = `u:${user.id}:${device ?? principal.session.id}`;
   await checkCapacity(ctx, room, identity);
   const role = host ? 'host' : 'member';
@@ -106,8 +106,8 @@ export async function memberJoin(
 
 /** A guest's join token, once a guest may enter (no lobby, or admitted). */
 export async function guestAdmission(ctx: AppContext, room: RoomRecord, displayName: string, guestId = randomId()): Promise<GuestAdmitted> {
-  if (!room.options.allowGuests) throw new AppError('GUESTS_NOT_ALLOWED', 'this room does not take guests');
-  if (room.options.locked) throw new AppError('ROOM_LOCKED', 'the room is locked');
+  if (!room.options.allowGuests) throw new HttpError('GUESTS_NOT_ALLOWED', 'this room does not take guests');
+  if (room.options.locked) throw new HttpError('ROOM_LOCKED', 'the room is locked');
   const identity = `g:${guestId}`;
   await checkCapacity(ctx, room, identity);
   const token = await ctx.livekit.token({ room: room.name, identity, displayName, role: 'guest' });

@@ -14,7 +14,7 @@ import {
 } from '@contracts/api';
 import { principalOf } from '../auth/guard';
 import { hostIds, type AppContext } from '../context';
-import { AppError } from '../errors';
+import { HttpError } from '../http-errors';
 import { guestAdmission, roomHostedBy } from '../rooms/room-service';
 import { EmptyBody, errorResponses, secretRouteLimit } from './common';
 
@@ -36,7 +36,7 @@ export function guestRoutes(ctx: AppContext, authPerMinute: number): FastifyPlug
       },
       async (req, reply) => {
         const room = roomHostedBy(ctx, principalOf(req), req.params.room);
-        if (!room.options.allowGuests) throw new AppError('GUESTS_NOT_ALLOWED', 'turn on allowGuests for this room first');
+        if (!room.options.allowGuests) throw new HttpError('GUESTS_NOT_ALLOWED', 'turn on allowGuests for this room first');
         const expiresAt = Date.now() + req.body.expiresInMinutes * 60_000;
         const code = ctx.guestLinks.sign(room.name, expiresAt);
         return reply
@@ -58,12 +58,12 @@ export function guestRoutes(ctx: AppContext, authPerMinute: number): FastifyPlug
       async (req) => {
         const name = ctx.guestLinks.verify(req.body.code);
         const room = name ? ctx.rooms.get(name) : undefined;
-        if (!room) throw new AppError('GUEST_LINK_INVALID', 'the guest link is invalid or expired');
-        if (!room.options.allowGuests) throw new AppError('GUESTS_NOT_ALLOWED', 'this room does not take guests');
-        if (room.options.locked) throw new AppError('ROOM_LOCKED', 'the room is locked');
+        if (!room) throw new HttpError('GUEST_LINK_INVALID', 'the guest link is invalid or expired');
+        if (!room.options.allowGuests) throw new HttpError('GUESTS_NOT_ALLOWED', 'this room does not take guests');
+        if (room.options.locked) throw new HttpError('ROOM_LOCKED', 'the room is locked');
         if (!room.options.lobby) return guestAdmission(ctx, room, req.body.displayName);
         const added = ctx.lobby.add(room.name, req.body.displayName);
-        if (!added) throw new AppError('RATE_LIMITED', 'too many guests are waiting; try again later');
+        if (!added) throw new HttpError('RATE_LIMITED', 'too many guests are waiting; try again later');
         ctx.metrics.lobbyWaiting.set(ctx.lobby.size);
         notifyHosts(room.name, { type: 'lobby.waiting', room: room.name, entry: added.entry });
         req.log.info({ room: room.name, entry: added.entry.id }, 'guest waiting in lobby');
@@ -84,14 +84,14 @@ export function guestRoutes(ctx: AppContext, authPerMinute: number): FastifyPlug
       },
       async (req) => {
         const first = ctx.lobby.byTicket(req.params.ticket);
-        if (!first) throw new AppError('TICKET_INVALID', 'unknown or expired ticket');
+        if (!first) throw new HttpError('TICKET_INVALID', 'unknown or expired ticket');
         if (first.status === 'waiting') {
           const gone = new AbortController();
           req.raw.once('close', () => gone.abort());
           await ctx.lobby.waitForDecision(first.id, req.query.wait * 1000, gone.signal);
         }
         const entry = ctx.lobby.byTicket(req.params.ticket);
-        if (!entry) throw new AppError('TICKET_INVALID', 'unknown or expired ticket');
+        if (!entry) throw new HttpError('TICKET_INVALID', 'unknown or expired ticket');
         if (entry.status === 'waiting') return { status: 'waiting' as const };
         if (entry.status !== 'admitted') {
           ctx.lobby.forget(entry.id);
@@ -136,9 +136,9 @@ export function guestRoutes(ctx: AppContext, authPerMinute: number): FastifyPlug
         },
         async (req, reply) => {
           const room = roomHostedBy(ctx, principalOf(req), req.params.room);
-          if (outcome === 'admitted' && room.options.locked) throw new AppError('ROOM_LOCKED', 'unlock the room to admit guests');
+          if (outcome === 'admitted' && room.options.locked) throw new HttpError('ROOM_LOCKED', 'unlock the room to admit guests');
           if (!ctx.lobby.decide(room.name, req.params.ticket, outcome))
-            throw new AppError('TICKET_INVALID', 'nobody with that id is waiting here');
+            throw new HttpError('TICKET_INVALID', 'nobody with that id is waiting here');
           ctx.metrics.lobbyWaiting.set(ctx.lobby.size);
           notifyHosts(room.name, { type: 'lobby.resolved', room: room.name, id: req.params.ticket, outcome });
           req.log.info({ room: room.name, entry: req.params.ticket, outcome, by: principalOf(req).user.id }, 'lobby decision');

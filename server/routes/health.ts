@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Health, Readiness } from '@contracts/api';
 import type { AppContext } from '../context';
-import { AppError } from '../errors';
+import { HttpError } from '../http-errors';
 import { safeEqual } from '../lib/crypto';
-import { scalar } from '../db/database';
+import { scalar } from '../db/statements';
 
 export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -35,7 +35,7 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/metrics', { config: { auth: 'public', rateLimit: false }, schema: { hide: true } }, async (req, reply) => {
       const token = ctx.settings.metricsToken;
       if (token && !safeEqual(req.headers.authorization ?? '', `Bearer ${token}`))
-        throw new AppError('UNAUTHORIZED', 'metrics need the metrics token');
+        throw new HttpError('UNAUTHORIZED', 'metrics need the metrics token');
       ctx.metrics.lobbyWaiting.set(ctx.lobby.size);
       return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     });

@@ -5,7 +5,7 @@ import { principalOf } from '../auth/guard';
 import { hashPassword } from '../auth/passwords';
 import { normalizeSetupCode } from '../auth/setup-code';
 import type { AppContext } from '../context';
-import { AppError } from '../errors';
+import { HttpError } from '../http-errors';
 import { randomId, safeEqual } from '../lib/crypto';
 import { errorResponses, secretRouteLimit } from './common';
 
@@ -22,13 +22,13 @@ export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPl
         },
       },
       async (req, reply) => {
-        if (ctx.auth.users.count() > 0 || !ctx.setup.code) throw new AppError('SETUP_DONE', 'setup is already done');
+        if (ctx.auth.users.count() > 0 || !ctx.setup.code) throw new HttpError('SETUP_DONE', 'setup is already done');
         if (!safeEqual(normalizeSetupCode(req.body.code), normalizeSetupCode(ctx.setup.code)))
-          throw new AppError('SETUP_CODE_INVALID', 'wrong setup code');
+          throw new HttpError('SETUP_CODE_INVALID', 'wrong setup code');
         const passwordHash = await hashPassword(req.body.password);
         const session = ctx.db.transaction(() => {
           // Re-checked inside the transaction: two setup calls racing must not make two admins.
-          if (ctx.auth.users.count() > 0) throw new AppError('SETUP_DONE', 'setup is already done');
+          if (ctx.auth.users.count() > 0) throw new HttpError('SETUP_DONE', 'setup is already done');
           const id = randomId();
           ctx.auth.users.insert({
             id,
@@ -56,7 +56,7 @@ export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPl
         const { username, password } = req.body;
         if (ctx.loginFailures.blocked(username)) {
           ctx.metrics.logins.inc({ outcome: 'throttled' });
-          throw new AppError('RATE_LIMITED', `too many failed sign-ins; retry in ${ctx.loginFailures.retryAfter(username)} s`);
+          throw new HttpError('RATE_LIMITED', `too many failed sign-ins; retry in ${ctx.loginFailures.retryAfter(username)} s`);
         }
         const user = await ctx.auth.checkPassword(username, password);
         if (!user) {
@@ -64,7 +64,7 @@ export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPl
           ctx.metrics.logins.inc({ outcome: 'failed' });
           req.log.info({ username }, 'sign-in failed');
           // One message whichever part was wrong (or the account is disabled).
-          throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
+          throw new HttpError('INVALID_CREDENTIALS', 'wrong username or password');
         }
         ctx.loginFailures.reset(username);
         ctx.metrics.logins.inc({ outcome: 'ok' });

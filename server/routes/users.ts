@@ -13,7 +13,7 @@ import { principalOf } from '../auth/guard';
 import { hashPassword } from '../auth/passwords';
 import type { AppContext } from '../context';
 import { publicUser } from '../db/users';
-import { AppError, isUniqueViolation, notFound } from '../errors';
+import { HttpError, isUniqueViolation, notFound } from '../http-errors';
 import { randomId, randomSecret, sha256 } from '../lib/crypto';
 import { errorResponses, secretRouteLimit } from './common';
 
@@ -48,21 +48,21 @@ export function userRoutes(ctx: AppContext, authPerMinute: number): FastifyPlugi
       },
       async (req, reply) => {
         const codeHash = sha256(req.body.inviteCode);
-        if (!ctx.invites.usable(codeHash, Date.now())) throw new AppError('INVITE_INVALID', 'the invite code is unknown, used or expired');
+        if (!ctx.invites.usable(codeHash, Date.now())) throw new HttpError('INVITE_INVALID', 'the invite code is unknown, used or expired');
         const passwordHash = await hashPassword(req.body.password);
         // User, invite use and first session in one transaction: all or nothing.
         const session = ctx.db.transaction(() => {
           const now = Date.now();
           const role = ctx.invites.usable(codeHash, now);
-          if (!role) throw new AppError('INVITE_INVALID', 'the invite code is unknown, used or expired');
+          if (!role) throw new HttpError('INVITE_INVALID', 'the invite code is unknown, used or expired');
           const id = randomId();
           try {
             ctx.auth.users.insert({ id, username: req.body.username, displayName: req.body.displayName, passwordHash, role, now });
           } catch (err) {
-            if (isUniqueViolation(err)) throw new AppError('USERNAME_TAKEN', 'that username is taken');
+            if (isUniqueViolation(err)) throw new HttpError('USERNAME_TAKEN', 'that username is taken');
             throw err;
           }
-          if (!ctx.invites.consume(codeHash, id, now)) throw new AppError('INVITE_INVALID', 'the invite code is unknown, used or expired');
+          if (!ctx.invites.consume(codeHash, id, now)) throw new HttpError('INVITE_INVALID', 'the invite code is unknown, used or expired');
           return ctx.auth.createSession(ctx.auth.users.byId(id)!, now);
         })();
         req.log.info({ userId: session.user.id, username: session.user.username }, 'user registered');
@@ -97,7 +97,7 @@ export function userRoutes(ctx: AppContext, authPerMinute: number): FastifyPlugi
         ctx.db.transaction(() => {
           ctx.auth.users.update(target.id, { role, disabled });
           // Checked after the change, inside the transaction: the team always keeps an enabled admin.
-          if (ctx.auth.users.countActiveAdmins() === 0) throw new AppError('LAST_ADMIN', 'the team needs at least one enabled admin');
+          if (ctx.auth.users.countActiveAdmins() === 0) throw new HttpError('LAST_ADMIN', 'the team needs at least one enabled admin');
           if (disabled) ctx.auth.sessions.revokeAllOf(target.id, now);
         })();
         if (disabled) {

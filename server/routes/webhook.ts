@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../context';
-import { AppError } from '../errors';
+import { HttpError } from '../http-errors';
 import { handleWebhook } from '../webhook/webhook-handler';
 
 /**
@@ -18,14 +18,14 @@ export function webhookRoutes(ctx: AppContext): FastifyPluginAsync {
     );
 
     app.post('/livekit/webhook', { config: { auth: 'public', rateLimit: false }, schema: { hide: true } }, async (req, reply) => {
-      if (typeof req.body !== 'string') throw new AppError('BAD_REQUEST', 'expected a webhook body');
+      if (typeof req.body !== 'string') throw new HttpError('BAD_REQUEST', 'expected a webhook body');
       let event;
       try {
         event = await ctx.livekit.webhooks.receive(req.body, req.headers.authorization);
       } catch {
         ctx.metrics.webhooks.inc({ event: 'unknown', outcome: 'rejected' });
         req.log.warn('webhook rejected: bad signature or body');
-        throw new AppError('UNAUTHORIZED', 'webhook signature invalid');
+        throw new HttpError('UNAUTHORIZED', 'webhook signature invalid');
       }
       handleWebhook(ctx, event);
       ctx.metrics.webhooks.inc({ event: event.event || 'unknown', outcome: 'ok' });

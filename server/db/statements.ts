@@ -1,4 +1,7 @@
-import type { Db } from './database';
+import type Database from 'libsql';
+
+/** An open libsql database (better-sqlite3's API). */
+export type Db = InstanceType<typeof Database>;
 
 declare const _db: Db;
 /** A statement taking positional parameters, as every store passes them. */
@@ -30,4 +33,13 @@ export function prepared(db: Db, sql: string, mode: 'rows' | 'raw' = 'rows'): St
     cache.set(key, stmt);
   }
   return stmt;
+}
+
+/**
+ * The first column of the first row, or undefined. libsql's pluck() and pragma({simple}) do not
+ * apply to get() (they return the whole row), so scalars go through raw mode.
+ */
+export function scalar(db: Db, sql: string, ...args: unknown[]): unknown {
+  const row = prepared(db, sql, 'raw').get(...args) as unknown[] | undefined;
+  return row?.[0];
 }

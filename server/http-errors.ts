@@ -28,8 +28,8 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-/** An error a client may see: its code and message are sent as they are. */
-export class AppError extends Error {
+/** An error a client may see, with the HTTP status its code maps to: its code and message are sent as they are. */
+export class HttpError extends Error {
   readonly status: number;
   constructor(
     readonly code: ErrorCode,
@@ -40,16 +40,12 @@ export class AppError extends Error {
   }
 }
 
-export const unauthorized = () => new AppError('UNAUTHORIZED', 'sign in first');
-export const forbidden = (why = 'not allowed') => new AppError('FORBIDDEN', why);
-export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const unauthorized = () => new HttpError('UNAUTHORIZED', 'sign in first');
+export const forbidden = (why = 'not allowed') => new HttpError('FORBIDDEN', why);
+export const notFound = (what: string) => new HttpError('NOT_FOUND', `${what} not found`);
 
 /** SQLite's unique/primary-key violation, which callers turn into a 409. */
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT_UNIQUE') || code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY'));
-}
-
-export function statusOf(code: ErrorCode): number {
-  return STATUS[code];
 }

@@ -3,7 +3,7 @@
  * connections (signalling over ws(s), and the http(s) validate call livekit-client makes after a
  * failed connect). No inline scripts, no eval (WebAssembly compilation only, for media processors).
  */
-export function contentSecurityPolicy(livekitPublicUrl: string): Record<string, string[]> {
+export function webClientCsp(livekitPublicUrl: string): Record<string, string[]> {
   const connect = ["'self'"];
   try {
     const u = new URL(livekitPublicUrl);
