@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TrackStats } from '@renderer/lib/livekit/stats';
+import type { TrackStats } from '@renderer/lib/livekit/stats-sampler';
 import { MeetingState } from '@renderer/lib/state/meeting.svelte';
 import { fakeHost, fakeSource, INFO, person } from './fakes';
 import MeetingHarness from './MeetingHarness.svelte';
