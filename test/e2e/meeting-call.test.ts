@@ -165,6 +165,12 @@ describe('a meeting of three through the real SFU', () => {
     await bob.keyboard.press('Escape');
     await reactions.waitFor({ state: 'detached', timeout: 5_000 });
     await expect.poll(() => bob.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Send a reaction');
+    // The options menu, open, for docs/.
+    await bar.getByRole('button', { name: 'More options' }).click();
+    await bob.getByRole('menuitemradio', { name: 'Auto' }).waitFor({ timeout: 5_000 });
+    await shoot(bob, 'more-options.png');
+    await bob.keyboard.press('Escape');
+    await bob.getByRole('menu').waitFor({ state: 'detached', timeout: 5_000 });
   });
 
   it('a host removes the guest and the guest sees why', async () => {
