@@ -18,7 +18,7 @@ export function initialServerUrl(): string | null {
 
 let early: { url: string; info: Promise<ServerInfo> } | null = null;
 
-export function startEarlyServerInfo(): void {
+function startEarlyServerInfo(): void {
   const url = initialServerUrl()?.replace(/\/+$/, '');
   if (!url) return;
   const info = apiClient(url, null).server();

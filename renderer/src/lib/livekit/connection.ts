@@ -5,7 +5,7 @@ import { combineLatest, map, startWith } from 'rxjs';
 import { fromObservable, type Subscribable } from './subscribable';
 import type { ConnectionPhase, ConnectionStatus, EndReason } from './types';
 
-export function phaseOf(state: ConnectionState): ConnectionPhase {
+function phaseOf(state: ConnectionState): ConnectionPhase {
   switch (state) {
     case ConnectionState.Connected:
       return 'connected';
@@ -19,7 +19,7 @@ export function phaseOf(state: ConnectionState): ConnectionPhase {
   }
 }
 
-export function endReasonOf(reason: DisconnectReason | undefined): EndReason {
+function endReasonOf(reason: DisconnectReason | undefined): EndReason {
   switch (reason) {
     case DisconnectReason.CLIENT_INITIATED:
       return 'left';

@@ -8,8 +8,8 @@ import { fromObservable, type Subscribable } from './subscribable';
 import { parseRole, type ParticipantSnapshot } from './types';
 
 /** Attribute keys; `role` and `displayName` are set by the team server in the join token. */
-export const ATTR_ROLE = 'role';
-export const ATTR_DISPLAY_NAME = 'displayName';
+const ATTR_ROLE = 'role';
+const ATTR_DISPLAY_NAME = 'displayName';
 
 const PARTICIPANT_EVENTS = [
   RoomEvent.Connected,
@@ -42,7 +42,7 @@ export function displayNameOf(p: Participant): string {
   return p.attributes[ATTR_DISPLAY_NAME] || p.name || p.identity;
 }
 
-export function snapshotParticipant(p: Participant, hands: Hands | null = null): ParticipantSnapshot {
+function snapshotParticipant(p: Participant, hands: Hands | null = null): ParticipantSnapshot {
   const attrs = p.attributes;
   return {
     identity: p.identity,

@@ -4,7 +4,7 @@ import { displayNameOf } from './participants';
 import type { Unsubscribe } from './subscribable';
 import { REACTIONS, type Reaction, type ReactionEmoji } from './types';
 
-export const TOPIC_REACTION = 'parley.reaction';
+const TOPIC_REACTION = 'parley.reaction';
 
 function isReaction(value: unknown): value is ReactionEmoji {
   return typeof value === 'string' && (REACTIONS as readonly string[]).includes(value);

@@ -23,7 +23,7 @@ export const BackgroundEffectSchema = z.discriminatedUnion('kind', [
 ]);
 export type BackgroundEffect = z.infer<typeof BackgroundEffectSchema>;
 
-export const NO_EFFECT: BackgroundEffect = Object.freeze({ kind: 'none' });
+const NO_EFFECT: BackgroundEffect = Object.freeze({ kind: 'none' });
 
 /** The choices offered in pre-join and mid-call, as one select value each. */
 export const BACKGROUND_CHOICES = [

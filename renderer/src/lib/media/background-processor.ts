@@ -75,7 +75,7 @@ function assetUrl(path: string): string {
   return new URL(path, document.baseURI).href;
 }
 
-export function backgroundImageUrl(image: string): string {
+function backgroundImageUrl(image: string): string {
   const shipped = (BACKGROUND_IMAGES as Record<string, string>)[image];
   return assetUrl(shipped ?? image);
 }

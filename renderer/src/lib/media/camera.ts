@@ -11,19 +11,19 @@ import {
 } from 'livekit-client';
 
 /** What we ask the camera for. 720p is the top simulcast layer; the two below are derived from it. */
-export const CAMERA_RESOLUTION: VideoResolution = { width: 1280, height: 720, frameRate: 30 };
+const CAMERA_RESOLUTION: VideoResolution = { width: 1280, height: 720, frameRate: 30 };
 
 /** Top layer encoding: LiveKit's 720p preset (1.7 Mbps, 30 fps). */
-export const CAMERA_TOP_ENCODING: VideoEncoding = VideoPresets.h720.encoding;
+const CAMERA_TOP_ENCODING: VideoEncoding = VideoPresets.h720.encoding;
 
 /**
  * The two lower simulcast layers (the capture resolution is the third). Ordered low to high as
  * livekit-client expects. 320x180 fills a thumbnail, 640x360 a grid tile.
  */
-export const CAMERA_SIMULCAST_LAYERS = [VideoPresets.h180, VideoPresets.h360];
+const CAMERA_SIMULCAST_LAYERS = [VideoPresets.h180, VideoPresets.h360];
 
 /** VP8: every Chromium decodes it, it simulcasts, and its software encoder is the cheapest. */
-export const CAMERA_CODEC: VideoCodec = 'vp8';
+const CAMERA_CODEC: VideoCodec = 'vp8';
 
 export function cameraCaptureOptions(deviceId?: string): VideoCaptureOptions {
   return {

@@ -43,12 +43,12 @@ function mimeTypes(kind: 'sender' | 'receiver'): string[] {
 }
 
 /** Codecs this browser can encode (for the `local` side of the screen-share choice). */
-export function localEncodeSupport(): Set<VideoCodec> {
+function localEncodeSupport(): Set<VideoCodec> {
   return codecsFromMimeTypes(mimeTypes('sender'));
 }
 
 /** Codecs this browser can decode (what it advertises to the others). */
-export function localDecodeSupport(): Set<VideoCodec> {
+function localDecodeSupport(): Set<VideoCodec> {
   return codecsFromMimeTypes(mimeTypes('receiver'));
 }
 

@@ -9,7 +9,7 @@ export interface AudioProcessingSettings {
   deviceId?: string;
 }
 
-export const DEFAULT_AUDIO_PROCESSING: Readonly<AudioProcessingSettings> = Object.freeze({
+const DEFAULT_AUDIO_PROCESSING: Readonly<AudioProcessingSettings> = Object.freeze({
   noiseSuppression: true,
   echoCancellation: true,
   autoGainControl: true,

@@ -88,7 +88,7 @@ export class HomeState {
 }
 
 /** Room URL name from a title: "Design review!" -> "design-review". */
-export function slugify(title: string): string {
+function slugify(title: string): string {
   const slug = title
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
