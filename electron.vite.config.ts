@@ -5,6 +5,9 @@ import { viteAliases } from './scripts/aliases';
 
 const alias = viteAliases();
 
+/** The team server `npm run dev` works against (scripts/dev.mjs checks that it answers). */
+const devTeamServer = process.env.PARLEY_SERVER_URL ?? 'http://127.0.0.1:8080';
+
 // One build for the three Electron parts. The renderer output (out/renderer) is also what the
 // team server serves to browsers, so it uses relative asset paths and no Electron-only globals.
 export default defineConfig({
@@ -26,6 +29,13 @@ export default defineConfig({
     base: './',
     resolve: { alias },
     plugins: [svelte({ configFile: resolve('svelte.config.js') })],
+    // `npm run dev`: the page talks to its own origin as when the team server serves it, so the dev
+    // server passes the API (JSON and the event stream) through to a running team server.
+    server: {
+      host: '127.0.0.1',
+      port: Number(process.env.PARLEY_DEV_PORT ?? 5173),
+      proxy: { '/api': { target: devTeamServer, changeOrigin: true } },
+    },
     build: {
       outDir: resolve('out/renderer'),
       emptyOutDir: true,

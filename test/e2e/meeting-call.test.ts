@@ -85,7 +85,7 @@ describe('a meeting of three through the real SFU', () => {
 
   it('the stats panel shows the layer and codec a remote camera arrives in', async () => {
     await bob.getByRole('button', { name: 'More options' }).click();
-    await bob.getByRole('button', { name: 'Show connection stats' }).click();
+    await bob.getByRole('menuitem', { name: 'Show connection stats' }).click();
     // Ada's camera as Bob receives it (her microphone has a table of its own, in any order).
     const camera = bob
       .locator('section')
@@ -136,6 +136,41 @@ describe('a meeting of three through the real SFU', () => {
     const hands = ada.getByRole('region', { name: 'Raised hands' }).or(ada.locator('section[aria-labelledby="hands-title"]'));
     await expect.poll(() => hands.locator('li').allTextContents()).toEqual(['1Grace', '2Bob']);
     await shoot(ada, 'participants-panel.png');
+  });
+
+  it('the control bar and its menus work from the keyboard', async () => {
+    const bar = bob.getByRole('toolbar', { name: 'Meeting controls' });
+    // One tab stop for the whole bar; arrow keys move between its controls.
+    await bar.getByRole('button', { name: /^(Mute|Unmute) microphone$/ }).focus();
+    await bob.keyboard.press('ArrowRight');
+    await expect.poll(() => bob.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Choose microphone and speaker');
+    expect(await bar.locator('[tabindex="0"]').count()).toBe(1);
+    // Enter opens the device menu with focus inside it; arrows move; Escape closes it and gives focus back.
+    await bob.keyboard.press('Enter');
+    const menu = bob.getByRole('menu');
+    await menu.waitFor({ timeout: 5_000 });
+    await expect.poll(() => menu.evaluate((m) => m.contains(document.activeElement))).toBe(true);
+    await bob.keyboard.press('ArrowDown');
+    await expect.poll(() => bob.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('menuitemradio');
+    await bob.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached', timeout: 5_000 });
+    await expect.poll(() => bob.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Choose microphone and speaker');
+    // The reactions popover keeps Tab inside it until Escape.
+    await bar.getByRole('button', { name: 'Send a reaction' }).focus();
+    await bob.keyboard.press('Enter');
+    const reactions = bob.getByRole('dialog', { name: 'Reactions' });
+    await reactions.waitFor({ timeout: 5_000 });
+    for (let i = 0; i < 8; i++) await bob.keyboard.press('Tab');
+    await expect.poll(() => reactions.evaluate((r) => r.contains(document.activeElement))).toBe(true);
+    await bob.keyboard.press('Escape');
+    await reactions.waitFor({ state: 'detached', timeout: 5_000 });
+    await expect.poll(() => bob.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Send a reaction');
+    // The options menu, open, for docs/.
+    await bar.getByRole('button', { name: 'More options' }).click();
+    await bob.getByRole('menuitemradio', { name: 'Auto' }).waitFor({ timeout: 5_000 });
+    await shoot(bob, 'more-options.png');
+    await bob.keyboard.press('Escape');
+    await bob.getByRole('menu').waitFor({ state: 'detached', timeout: 5_000 });
   });
 
   it('a host removes the guest and the guest sees why', async () => {
@@ -256,6 +291,44 @@ describe('a meeting of three through the real SFU', () => {
     await dialog.getByLabel('Push to talk').blur();
     await dialog.getByTestId('settings').evaluate((el) => el.scrollTo(0, 0));
     await shoot(page, 'settings.png');
+    await page.close();
+  });
+});
+
+describe('the theme', () => {
+  let stack: TestStack;
+  let browser: TestBrowser;
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.teardown();
+  });
+
+  it('follows the system until someone picks one in settings, which then wins', async () => {
+    const page = await browser.newPage();
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(stack.url);
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    await expect.poll(theme, { timeout: 15_000 }).toBe('light');
+    // The system switching while the app is open is followed at once.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(theme).toBe('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(theme).toBe('light');
+    // Setup is the first screen of a new server; settings are reachable from home, so sign in first.
+    const admin = await setupAdmin(stack, 'ada');
+    await signIn(page, stack.url, 'ada', admin.password);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByRole('button', { name: 'Open settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.getByLabel('Dark', { exact: true }).check();
+    await expect.poll(theme).toBe('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Rooms' }).waitFor({ timeout: 15_000 });
+    expect(await theme()).toBe('dark');
     await page.close();
   });
 });

@@ -17,6 +17,8 @@ interface Inbound {
 
 /** Before any page script: record peer connections, enable the reconnect hook, watch for the banner. */
 export async function prepare(page: Page): Promise<void> {
+  // The theme follows the system; the pictures in docs/ show the dark one, as a dark system sees it.
+  await page.emulateMedia({ colorScheme: 'dark' });
   await page.addInitScript(trackPeerConnections);
   await page.addInitScript(`(() => {
     window.__parleyTestHooks = true;

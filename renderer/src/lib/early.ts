@@ -1,7 +1,8 @@
 // Starts GET /api/v1/server the moment the first script runs, so the round trip overlaps with
 // mounting the app instead of following it. The CSP forbids inline scripts, so this is the first
 // module main.ts imports; AppState.connect() takes the answer if it asked for the same server.
-import { apiClient, type ServerInfo } from './api';
+import type { ServerInfo } from '@contracts/api';
+import { apiClient } from './api/client';
 import { KEYS, load, SessionSchema } from './storage';
 
 /** The web client is served by the team server itself; the desktop app loads from parley://. */
@@ -17,7 +18,7 @@ export function initialServerUrl(): string | null {
 
 let early: { url: string; info: Promise<ServerInfo> } | null = null;
 
-export function startEarlyServerInfo(): void {
+function startEarlyServerInfo(): void {
   const url = initialServerUrl()?.replace(/\/+$/, '');
   if (!url) return;
   const info = apiClient(url, null).server();

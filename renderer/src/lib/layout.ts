@@ -17,7 +17,7 @@ export type Layout =
 
 export const MAX_TILES_PER_PAGE = 49;
 
-export const cameraKey = (identity: string): string => `${identity}:camera`;
+const cameraKey = (identity: string): string => `${identity}:camera`;
 export const screenKey = (identity: string): string => `${identity}:screen`;
 
 export interface LayoutInput {

@@ -11,7 +11,7 @@ export interface LinkMetrics {
   rttMs: number | null;
 }
 
-export const QUALITY_THRESHOLDS = {
+const QUALITY_THRESHOLDS = {
   fairLossPercent: 2,
   poorLossPercent: 10,
   fairRttMs: 300,

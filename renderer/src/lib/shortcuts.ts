@@ -32,7 +32,7 @@ export interface KeyLike {
   shiftKey: boolean;
 }
 
-export function isMac(platform = typeof navigator !== 'undefined' ? navigator.platform : ''): boolean {
+function isMac(platform = typeof navigator !== 'undefined' ? navigator.platform : ''): boolean {
   return /mac|iphone|ipad/i.test(platform);
 }
 

@@ -1,4 +1,4 @@
-// Remembered choices (pre-join devices, theme, the last server). localStorage survives restarts in
+// Remembered choices (pre-join devices, theme, background effect, the last server). localStorage survives restarts in
 // both the browser and the desktop app's own origin; values are validated on the way back in.
 import { z } from 'zod';
 
@@ -22,7 +22,6 @@ export const DEFAULT_CHOICES: PreJoinChoices = {
 };
 
 export const SessionSchema = z.object({ serverUrl: z.string(), token: z.string().nullable() });
-export type StoredSession = z.infer<typeof SessionSchema>;
 
 export const ThemeSchema = z.enum(['dark', 'light', 'system']);
 export type ThemeChoice = z.infer<typeof ThemeSchema>;
@@ -58,4 +57,10 @@ export function remove(key: string): void {
   store()?.removeItem(key);
 }
 
-export const KEYS = { choices: 'parley.prejoin', session: 'parley.session', theme: 'parley.theme' } as const;
+export const KEYS = {
+  choices: 'parley.prejoin',
+  session: 'parley.session',
+  theme: 'parley.theme',
+  /** The key predates this module; kept so a remembered effect survives the update. */
+  backgroundEffect: 'parley.media.backgroundEffect',
+} as const;

@@ -1,6 +1,9 @@
 // The surface the media harness page exposes as `window.parleyMedia`, shared by the page and the
 // tests (types only). Everything goes through renderer/src/lib/media, as the meeting UI does.
-import type { BackgroundEffect, DecryptionProblem, EffectResult, SubscribedLayer } from '@renderer/lib/media';
+import type { BackgroundEffect } from '@renderer/lib/media/background-effect';
+import type { EffectResult } from '@renderer/lib/media/background-processor';
+import type { DecryptionProblem } from '@renderer/lib/media/decryption-problems';
+import type { SubscribedLayer } from '@renderer/lib/media/received-layer';
 
 export interface JoinInput {
   url: string;

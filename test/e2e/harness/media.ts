@@ -1,24 +1,13 @@
 // A bare page that drives a real livekit Room through Parley's media module, for the media e2e
 // tests. It has no UI of its own: the meeting UI is built elsewhere and uses the same module.
 import { createLocalVideoTrack, Room, Track, type LocalVideoTrack, type RemoteTrackPublication } from 'livekit-client';
-import {
-  audioCaptureOptions,
-  audioPublishOptions,
-  backgroundEffectsAvailable,
-  cameraCaptureOptions,
-  cameraPublishOptions,
-  connectOptions,
-  createE2eeSetup,
-  createRoomOptions,
-  effectStats,
-  sampleSubscribedLayer,
-  setBackgroundEffect,
-  watchDecryption,
-  watchEncrypted,
-  type DecryptionProblem,
-  type E2eeSetup,
-  type InboundVideoSample,
-} from '@renderer/lib/media';
+import { backgroundEffectsAvailable, effectStats, setBackgroundEffect } from '@renderer/lib/media/background-processor';
+import { cameraCaptureOptions, cameraPublishOptions } from '@renderer/lib/media/camera';
+import type { DecryptionProblem } from '@renderer/lib/media/decryption-problems';
+import { createE2eeSetup, watchDecryption, watchEncrypted, type E2eeSetup } from '@renderer/lib/media/e2ee';
+import { audioCaptureOptions, audioPublishOptions } from '@renderer/lib/media/microphone';
+import { sampleSubscribedLayer, type InboundVideoSample } from '@renderer/lib/media/received-layer';
+import { connectOptions, createRoomOptions } from '@renderer/lib/media/room';
 import type { MediaHarness, OutboundVideoReading, RemoteVideoReading } from './api';
 
 let room: Room | undefined;

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BACKGROUND_IMAGES } from '@renderer/lib/media/settings';
-import { EFFECT_ASSET_DIR } from '@renderer/lib/media/effects';
+import { BACKGROUND_IMAGES } from '@renderer/lib/media/background-effect';
+import { EFFECT_ASSET_DIR } from '@renderer/lib/media/background-processor';
 
 const sha = (path: string) =>
   createHash('sha256')

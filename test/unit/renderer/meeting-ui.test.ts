@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TrackStats } from '@renderer/lib/livekit/stats';
+import type { TrackStats } from '@renderer/lib/livekit/stats-sampler';
 import { MeetingState } from '@renderer/lib/state/meeting.svelte';
 import { fakeHost, fakeSource, INFO, person } from './fakes';
 import MeetingHarness from './MeetingHarness.svelte';
@@ -137,7 +137,7 @@ describe('meeting controls', { timeout: 15_000 }, () => {
     await fireEvent.click(button('Lock room'));
     expect(h.host.setLocked).toHaveBeenCalledWith(true);
     await fireEvent.click(button('Leave or end meeting'));
-    await fireEvent.click(button('End meeting for all'));
+    await fireEvent.click(await screen.findByRole('menuitem', { name: 'End meeting for all' }));
     expect(h.host.end).toHaveBeenCalled();
   }, 20_000);
 
@@ -156,7 +156,7 @@ describe('meeting controls', { timeout: 15_000 }, () => {
     };
     f.stats.set({ tracks: [track], quality: { ada: 'good' } });
     await fireEvent.click(button('More options'));
-    await fireEvent.click(button('Show connection stats'));
+    await fireEvent.click(await screen.findByRole('menuitem', { name: 'Show connection stats' }));
     await tick();
     const row = screen.getByTestId('layer');
     expect(row.textContent).toContain('High · 1280×720 · 30 fps · 850 kbit/s');
@@ -174,11 +174,14 @@ describe('meeting controls', { timeout: 15_000 }, () => {
     const onsettings = vi.fn();
     const { meeting } = setup({ onsettings });
     await fireEvent.click(button('More options'));
-    await fireEvent.click(button('Motion and video'));
+    const motion = await screen.findByRole('menuitemradio', { name: 'Motion and video' });
+    expect(motion.getAttribute('aria-checked')).toBe('false');
+    await fireEvent.click(motion);
     expect(meeting.shareMode).toBe('motion');
-    await tick();
-    expect(button('Motion and video').getAttribute('aria-pressed')).toBe('true');
-    await fireEvent.click(button('Settings'));
+    // Picking closes the menu; reopened, it shows the choice.
+    await fireEvent.click(button('More options'));
+    expect((await screen.findByRole('menuitemradio', { name: 'Motion and video' })).getAttribute('aria-checked')).toBe('true');
+    await fireEvent.click(screen.getByRole('menuitem', { name: 'Settings' }));
     expect(onsettings).toHaveBeenCalledOnce();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseLayout, gridGeometry, pageCapacity, paginate, sameTiles, MAX_TILES_PER_PAGE } from '@renderer/lib/layout';
-import { deriveRtp, readRtp, splitByTrack } from '@renderer/lib/livekit/stats-parse';
+import { deriveRtp, readRtp, splitByTrack } from '@renderer/lib/livekit/rtp-stats';
 import { classifyQuality, worstQuality } from '@renderer/lib/quality';
 import { describeShortcut, matchShortcut, SHORTCUTS } from '@renderer/lib/shortcuts';
 import { fakeTrack, person } from './fakes';

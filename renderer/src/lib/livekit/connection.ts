@@ -1,9 +1,11 @@
 // Room -> ConnectionStatus, including *why* a call ended (removed by a host, meeting ended...).
+import { connectionStateObserver, roomEventSelector } from '@livekit/components-core';
 import { ConnectionState, DisconnectReason, RoomEvent, type Room } from 'livekit-client';
-import type { Subscribable } from './subscribable';
+import { combineLatest, map, startWith } from 'rxjs';
+import { fromObservable, type Subscribable } from './subscribable';
 import type { ConnectionPhase, ConnectionStatus, EndReason } from './types';
 
-export function phaseOf(state: ConnectionState): ConnectionPhase {
+function phaseOf(state: ConnectionState): ConnectionPhase {
   switch (state) {
     case ConnectionState.Connected:
       return 'connected';
@@ -17,7 +19,7 @@ export function phaseOf(state: ConnectionState): ConnectionPhase {
   }
 }
 
-export function endReasonOf(reason: DisconnectReason | undefined): EndReason {
+function endReasonOf(reason: DisconnectReason | undefined): EndReason {
   switch (reason) {
     case DisconnectReason.CLIENT_INITIATED:
       return 'left';
@@ -35,24 +37,18 @@ export function endReasonOf(reason: DisconnectReason | undefined): EndReason {
   }
 }
 
+/**
+ * The connection phase from components-core's connectionStateObserver, with why it ended once it
+ * did: livekit-client emits the reason on RoomEvent.Disconnected, after the state change.
+ */
 export function observeConnection(room: Room): Subscribable<ConnectionStatus> {
-  return {
-    subscribe(run) {
-      let endReason: EndReason | null = null;
-      const emit = (): void =>
-        run({ phase: phaseOf(room.state), endReason: room.state === ConnectionState.Disconnected ? endReason : null });
-      const onState = (): void => emit();
-      const onDisconnected = (reason?: DisconnectReason): void => {
-        endReason = endReasonOf(reason);
-        emit();
-      };
-      room.on(RoomEvent.ConnectionStateChanged, onState);
-      room.on(RoomEvent.Disconnected, onDisconnected);
-      emit();
-      return () => {
-        room.off(RoomEvent.ConnectionStateChanged, onState);
-        room.off(RoomEvent.Disconnected, onDisconnected);
-      };
-    },
-  };
+  const endReason = roomEventSelector(room, RoomEvent.Disconnected).pipe(
+    map(([reason]) => endReasonOf(reason)),
+    startWith(null),
+  );
+  return fromObservable(
+    combineLatest([connectionStateObserver(room), endReason]).pipe(
+      map(([state, reason]) => ({ phase: phaseOf(state), endReason: state === ConnectionState.Disconnected ? reason : null })),
+    ),
+  );
 }

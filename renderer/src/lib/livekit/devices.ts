@@ -1,6 +1,7 @@
 // Media device lists that follow plug/unplug, and the device a Room is using right now.
-import { type Room, RoomEvent } from 'livekit-client';
-import { createMediaDeviceObserver } from '@livekit/components-core';
+import { createActiveDeviceObservable, createMediaDeviceObserver } from '@livekit/components-core';
+import type { Room } from 'livekit-client';
+import { startWith } from 'rxjs';
 import { fromObservable, type Subscribable } from './subscribable';
 
 export type DeviceKind = 'audioinput' | 'videoinput' | 'audiooutput';
@@ -27,16 +28,8 @@ export function observeDevices(kind: DeviceKind): Subscribable<DeviceOption[]> {
 }
 
 export function observeActiveDevice(room: Room, kind: DeviceKind): Subscribable<string | undefined> {
-  return {
-    subscribe(run) {
-      const emit = (): void => run(room.getActiveDevice(kind));
-      room.on(RoomEvent.ActiveDeviceChanged, emit);
-      emit();
-      return () => {
-        room.off(RoomEvent.ActiveDeviceChanged, emit);
-      };
-    },
-  };
+  // components-core's observable only reports changes; the menu needs the device in use now too.
+  return fromObservable(createActiveDeviceObservable(room, kind).pipe(startWith(room.getActiveDevice(kind))));
 }
 
 export function supportsOutputSelection(): boolean {

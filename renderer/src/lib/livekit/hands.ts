@@ -5,7 +5,7 @@
 import { RoomEvent, type RemoteParticipant, type Room } from 'livekit-client';
 import type { Unsubscribe } from './subscribable';
 
-export const TOPIC_HAND = 'parley.hand';
+const TOPIC_HAND = 'parley.hand';
 
 interface HandMessage {
   raised: boolean;

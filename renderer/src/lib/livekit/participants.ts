@@ -1,13 +1,15 @@
 // Room -> ParticipantSnapshot[]: one subscription that follows joins, leaves, tracks, mutes,
 // speaking, names and attributes.
+import { observeRoomEvents } from '@livekit/components-core';
 import { RoomEvent, Track, type Participant, type Room } from 'livekit-client';
+import { asapScheduler, auditTime, map, merge, Observable, skip, startWith } from 'rxjs';
 import type { Hands } from './hands';
-import { fromEvents, type Subscribable } from './subscribable';
+import { fromObservable, type Subscribable } from './subscribable';
 import { parseRole, type ParticipantSnapshot } from './types';
 
 /** Attribute keys; `role` and `displayName` are set by the team server in the join token. */
-export const ATTR_ROLE = 'role';
-export const ATTR_DISPLAY_NAME = 'displayName';
+const ATTR_ROLE = 'role';
+const ATTR_DISPLAY_NAME = 'displayName';
 
 const PARTICIPANT_EVENTS = [
   RoomEvent.Connected,
@@ -35,11 +37,16 @@ function liveTrack(p: Participant, source: Track.Source): Track | null {
   return pub.track;
 }
 
-export function snapshotParticipant(p: Participant, hands: Hands | null = null): ParticipantSnapshot {
+/** The name the team server gave this person, else LiveKit's name, else the identity. */
+export function displayNameOf(p: Participant): string {
+  return p.attributes[ATTR_DISPLAY_NAME] || p.name || p.identity;
+}
+
+function snapshotParticipant(p: Participant, hands: Hands | null = null): ParticipantSnapshot {
   const attrs = p.attributes;
   return {
     identity: p.identity,
-    name: attrs[ATTR_DISPLAY_NAME] || p.name || p.identity,
+    name: displayNameOf(p),
     role: parseRole(attrs[ATTR_ROLE]),
     isLocal: p.isLocal,
     joinedAt: p.joinedAt?.getTime() ?? 0,
@@ -54,7 +61,11 @@ export function snapshotParticipant(p: Participant, hands: Hands | null = null):
   };
 }
 
-/** Everyone in the room, you first, then in the order they joined. */
+/**
+ * Everyone in the room, you first, then in the order they joined. Bursts of events (a participant
+ * joining fires half a dozen) become one snapshot per microtask, so a 49-person room does not
+ * rebuild it per event.
+ */
 export function observeParticipants(room: Room, hands: Hands | null = null): Subscribable<ParticipantSnapshot[]> {
   const read = (): ParticipantSnapshot[] => {
     const remotes = [...room.remoteParticipants.values()]
@@ -64,15 +75,8 @@ export function observeParticipants(room: Room, hands: Hands | null = null): Sub
       ? remotes
       : [snapshotParticipant(room.localParticipant, hands), ...remotes];
   };
-  const events = fromEvents(room, PARTICIPANT_EVENTS, read);
-  return {
-    subscribe(run) {
-      const off = events.subscribe(run);
-      const offHands = hands?.onChange(() => run(read()));
-      return () => {
-        off();
-        offHands?.();
-      };
-    },
-  };
+  const handChanges = new Observable<void>((subscriber) => hands?.onChange(() => subscriber.next()));
+  // observeRoomEvents starts with the room as it is; that first snapshot goes out at once, not coalesced.
+  const changes = merge(observeRoomEvents(room, ...PARTICIPANT_EVENTS).pipe(skip(1)), handChanges).pipe(auditTime(0, asapScheduler));
+  return fromObservable(changes.pipe(startWith(undefined), map(read)));
 }

@@ -9,40 +9,7 @@ export interface Subscribable<T> {
   subscribe(run: (value: T) => void): Unsubscribe;
 }
 
-interface Emitter {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
-}
-
-/**
- * Re-reads `read()` whenever any of `events` fires on `emitter`. Bursts of events (a participant
- * joining fires half a dozen) are coalesced into one emission per microtask, so a 49-person room
- * does not rebuild its snapshot per event.
- */
-export function fromEvents<T>(emitter: Emitter, events: readonly string[], read: () => T): Subscribable<T> {
-  return {
-    subscribe(run) {
-      let scheduled = false;
-      let closed = false;
-      const fire = (): void => {
-        if (scheduled || closed) return;
-        scheduled = true;
-        queueMicrotask(() => {
-          scheduled = false;
-          if (!closed) run(read());
-        });
-      };
-      for (const e of events) emitter.on(e, fire);
-      run(read());
-      return () => {
-        closed = true;
-        for (const e of events) emitter.off(e, fire);
-      };
-    },
-  };
-}
-
-/** Adapts an rxjs Observable from @livekit/components-core (they already start with the current value). */
+/** Adapts an rxjs Observable (components-core's, which start with the current value, or one that does). */
 export function fromObservable<T>(observable: Observable<T>): Subscribable<T> {
   return {
     subscribe(run) {

@@ -1,7 +1,41 @@
-// What this browser can encode/decode, and what the others in the room said they decode: the input
-// to screenSharePublishOptions(). Each client advertises its decoders in a participant attribute.
+// Which video codecs each participant can use: what this browser encodes and decodes, and the
+// participant attribute that tells the others what we decode. The input to the screen-share codec
+// choice (screen-share.ts).
 import type { Room, VideoCodec } from 'livekit-client';
-import { CODEC_SUPPORT_ATTRIBUTE, codecsFromMimeTypes, encodeCodecSupport, parseCodecSupport, type CodecSupport } from './settings';
+
+/** Codecs one participant's browser can decode, e.g. from `localDecodeSupport()`. */
+export type CodecSupport = ReadonlySet<VideoCodec> | readonly VideoCodec[];
+
+/** The participant attribute each client sets to advertise what it decodes (comma-separated). */
+export const CODEC_SUPPORT_ATTRIBUTE = 'parley.codecs';
+
+export function encodeCodecSupport(codecs: CodecSupport): string {
+  return [...codecs].sort().join(',');
+}
+
+const KNOWN_CODECS: readonly VideoCodec[] = ['vp8', 'h264', 'vp9', 'av1', 'h265'];
+
+export function parseCodecSupport(attr: string | undefined): Set<VideoCodec> | undefined {
+  if (!attr) return undefined;
+  const out = new Set<VideoCodec>();
+  for (const part of attr.split(',')) {
+    const c = part.trim().toLowerCase();
+    const known = KNOWN_CODECS.find((k) => k === c);
+    if (known) out.add(known);
+  }
+  return out;
+}
+
+/** Maps RTCRtpCodec mime types (`video/VP9`) to livekit-client codec names. */
+export function codecsFromMimeTypes(mimeTypes: readonly string[]): Set<VideoCodec> {
+  const out = new Set<VideoCodec>();
+  for (const mime of mimeTypes) {
+    const name = mime.toLowerCase().replace(/^video\//, '');
+    const known = KNOWN_CODECS.find((k) => k === name);
+    if (known) out.add(known);
+  }
+  return out;
+}
 
 function mimeTypes(kind: 'sender' | 'receiver'): string[] {
   const api = kind === 'sender' ? globalThis.RTCRtpSender : globalThis.RTCRtpReceiver;
@@ -9,12 +43,12 @@ function mimeTypes(kind: 'sender' | 'receiver'): string[] {
 }
 
 /** Codecs this browser can encode (for the `local` side of the screen-share choice). */
-export function localEncodeSupport(): Set<VideoCodec> {
+function localEncodeSupport(): Set<VideoCodec> {
   return codecsFromMimeTypes(mimeTypes('sender'));
 }
 
 /** Codecs this browser can decode (what it advertises to the others). */
-export function localDecodeSupport(): Set<VideoCodec> {
+function localDecodeSupport(): Set<VideoCodec> {
   return codecsFromMimeTypes(mimeTypes('receiver'));
 }
 

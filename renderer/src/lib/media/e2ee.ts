@@ -4,10 +4,10 @@
 // of each mode: docs/media.md#end-to-end-encryption.
 import { ExternalE2EEKeyProvider, isE2EESupported, RoomEvent, type E2EEOptions, type Participant, type Room } from 'livekit-client';
 import E2eeWorker from 'livekit-client/e2ee-worker?worker';
-import { checkPassphrase, decodeRoomKey, describeDecryptionError, MediaSettingsError, type DecryptionProblem } from './settings';
-
-/** The room option the team server stores ('off' needs no setup). */
-export type E2eeMode = 'off' | 'room-key' | 'passphrase';
+import type { E2eeMode } from '@contracts/api';
+import { describeDecryptionError, type DecryptionProblem } from './decryption-problems';
+import { checkPassphrase, decodeRoomKey } from './e2ee-keys';
+import { MediaSettingsError } from './errors';
 
 export interface E2eeSetup {
   mode: Exclude<E2eeMode, 'off'>;

@@ -1,7 +1,8 @@
 // Team administration for admins on home: invite codes, the member list (role, disabled) and a
 // room's options. Everything goes through the team server's typed client; the server re-checks that
 // the caller is an admin (or the room's host), so this only decides what to show.
-import type { ApiClient, E2eeMode, Invite, Role, Room, RoomOptions, User } from '../api';
+import type { E2eeMode, Invite, Role, Room, RoomOptions, User } from '@contracts/api';
+import type { ApiClient } from '../api/client';
 import { apiProblem, type Problem } from '../problems';
 
 export type AdminApi = Pick<ApiClient, 'createInvite' | 'listUsers' | 'updateUser' | 'updateRoom'>;

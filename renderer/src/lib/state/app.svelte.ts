@@ -1,77 +1,25 @@
-// Where the app is (connect -> sign in -> home -> pre-join -> meeting -> ended) and the session.
-// The meeting half (livekit-client, media, pre-join and meeting UI) is a separate chunk loaded with
-// import() by loadCall(); only types come from it statically, so the first screen stays light.
-import { getContext, setContext } from 'svelte';
-import type { Room } from 'livekit-client';
-import { apiClient, deviceTag, EventBus, hostPort, type ApiClient, type ServerInfo, type User } from '../api';
-import type { CallModule } from '../call';
-import { desktop, notify, reportCallState } from '../desktop';
-import { servedByTeamServer, takeEarlyServerInfo } from '../early';
-import type { ConnectedRoom, JoinCredentials } from '../livekit/meeting-source';
-import type { E2eeSetup } from '../media';
+// The app's screens and the moves between them. The parts each move needs live in their own
+// modules: the session (session.svelte.ts), asking to join and the lobby (join.ts), encryption on
+// the way in (join-e2ee.ts), the meeting chunk (call-chunk.ts) and what a call reports outward
+// (call-report.svelte.ts). Only types come from the meeting chunk statically, so the first screen
+// stays light.
+import { createContext } from 'svelte';
+import type { ServerInfo, User } from '@contracts/api';
+import type { ApiClient } from '../api/client';
+import type { ServerEventStream } from '../api/event-stream';
+import { hostPort } from '../api/host-port';
+import { loadCall, type CallModule } from '../call-chunk';
+import type { ConnectedRoom } from '../livekit/connect-room';
 import { apiProblem, connectProblem, endProblem, type Problem } from '../problems';
-import { KEYS, load, remove, save, SessionSchema } from '../storage';
-import type { MeetingInfo, MeetingState } from './meeting.svelte';
+import { meetingNotifications, reportCall } from './call-report.svelte';
+import { askToJoin, LOBBY_DENIED, waitForAdmission, type Admitted } from './join';
+import { e2eeForJoin, JoinRefused } from './join-e2ee';
 import type { PreJoinState } from './prejoin.svelte';
-
-let callChunk: Promise<CallModule> | null = null;
-
-/** Loads the meeting chunk once; a failed load (offline) is retried on the next call. */
-export function loadCall(): Promise<CallModule> {
-  callChunk ??= import('../call').catch((err: unknown) => {
-    callChunk = null;
-    throw err;
-  });
-  return callChunk;
-}
-
-export type JoinTarget = { kind: 'member'; room: string; title: string } | { kind: 'guest'; code: string };
-
-export type Screen =
-  | { name: 'loading' }
-  | { name: 'connect' }
-  | { name: 'setup' }
-  | { name: 'signin' }
-  | { name: 'home' }
-  | { name: 'prejoin'; target: JoinTarget }
-  | { name: 'waiting'; target: JoinTarget; roomTitle: string }
-  | { name: 'meeting'; target: JoinTarget; meeting: MeetingState }
-  | { name: 'ended'; target: JoinTarget; problem: Problem | null };
-
-export function parseHash(hash: string): { guestCode: string } | { room: string } | null {
-  const guest = /^#\/guest\/([A-Za-z0-9._~-]{6,512})$/.exec(hash);
-  if (guest?.[1]) return { guestCode: guest[1] };
-  const room = /^#\/room\/([a-z0-9-]{1,48})$/.exec(hash);
-  if (room?.[1]) return { room: room[1] };
-  return null;
-}
-
-interface E2eeCreds {
-  e2ee: 'off' | 'room-key' | 'passphrase';
-  e2eeKey?: string | undefined;
-}
-
-class JoinConnectError extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.message);
-  }
-}
-
-/** In the desktop app, a team server saved in settings (e.g. the one `npm start` launched) needs no typing. */
-async function firstSavedServer(): Promise<string | null> {
-  if (!desktop) return null;
-  try {
-    return (await desktop.settings.get()).teamServers[0]?.url ?? null;
-  } catch {
-    return null;
-  }
-}
+import { parseHash, type JoinTarget, type Screen } from './screens';
+import { Session } from './session.svelte';
 
 export class AppState {
   screen = $state.raw<Screen>({ name: 'loading' });
-  serverUrl = $state<string | null>(null);
-  server = $state.raw<ServerInfo | null>(null);
-  user = $state.raw<User | null>(null);
   /** A problem shown on the current screen (sign-in failed, server unreachable, join refused). */
   problem = $state.raw<Problem | null>(null);
   busy = $state(false);
@@ -83,9 +31,8 @@ export class AppState {
   /** The settings dialog, over whatever screen is showing (a call keeps running under it). */
   settingsOpen = $state(false);
 
-  api: ApiClient | null = null;
-  bus: EventBus | null = null;
-  #room: Room | null = null;
+  readonly session = new Session();
+  #room: ConnectedRoom['room'] | null = null;
   #meetingCleanup: (() => void) | null = null;
   #waitAbort: AbortController | null = null;
   /** Where to go after sign-in when a link or deep link asked for a room. */
@@ -93,49 +40,51 @@ export class AppState {
   /** Bumped on every navigation so a slow chunk load cannot override a later choice. */
   #nav = 0;
 
+  get serverUrl(): string | null {
+    return this.session.serverUrl;
+  }
+  get server(): ServerInfo | null {
+    return this.session.server;
+  }
+  get user(): User | null {
+    return this.session.user;
+  }
+  get api(): ApiClient | null {
+    return this.session.api;
+  }
+  get events(): ServerEventStream | null {
+    return this.session.events;
+  }
+
   async init(): Promise<void> {
     const route = typeof location !== 'undefined' ? parseHash(location.hash) : null;
-    const stored = load(KEYS.session, SessionSchema, { serverUrl: '', token: null });
-    const url = servedByTeamServer() ? location.origin : stored.serverUrl || (await firstSavedServer());
     if (route && 'room' in route) this.#pendingRoom = route.room;
+    const { url, token } = await this.session.initial();
     if (!url) {
       this.screen = { name: 'connect' };
       return;
     }
-    const sameServer = stored.serverUrl === url;
-    await this.connect(url, sameServer ? stored.token : null, route && 'guestCode' in route ? route.guestCode : null);
+    await this.connect(url, token, route && 'guestCode' in route ? route.guestCode : null);
   }
 
   /** Talks to a team server: setup if new, the guest flow for a guest link, else sign-in or home. */
   async connect(url: string, token: string | null = null, guestCode: string | null = null): Promise<void> {
-    const serverUrl = url.replace(/\/+$/, '');
     this.busy = true;
     this.problem = null;
     try {
-      const api = apiClient(serverUrl, token);
-      // The first connect reuses the request early.ts started before the app mounted.
-      const info = await (takeEarlyServerInfo(serverUrl) ?? api.server());
-      this.api = api;
-      this.server = info;
-      this.serverUrl = serverUrl;
+      const info = await this.session.open(url, token);
       if (guestCode) {
         await this.#toPrejoin({ kind: 'guest', code: guestCode });
       } else if (!info.setupDone) {
         this.screen = { name: 'setup' };
-      } else if (token) {
-        try {
-          this.user = await api.me();
-          this.#signedIn(token);
-        } catch {
-          api.setToken(undefined);
-          this.screen = { name: 'signin' };
-        }
+      } else if (token && (await this.session.resume())) {
+        this.#signedIn(token);
       } else {
-        save(KEYS.session, { serverUrl, token: null });
+        if (!token) this.session.rememberServer();
         this.screen = { name: 'signin' };
       }
     } catch (err) {
-      this.problem = apiProblem(err, serverUrl);
+      this.problem = apiProblem(err, url.replace(/\/+$/, ''));
       this.screen = { name: 'connect' };
     } finally {
       this.busy = false;
@@ -143,13 +92,11 @@ export class AppState {
   }
 
   async #authenticate(run: (api: ApiClient) => Promise<{ token: string; user: User }>): Promise<void> {
-    if (!this.api) return;
+    if (!this.session.api) return;
     this.busy = true;
     this.problem = null;
     try {
-      const session = await run(this.api);
-      this.user = session.user;
-      this.#signedIn(session.token);
+      this.#signedIn(await this.session.authenticate(run));
     } catch (err) {
       this.problem = apiProblem(err, this.serverUrl ?? undefined);
     } finally {
@@ -173,11 +120,7 @@ export class AppState {
   }
 
   #signedIn(token: string): void {
-    if (!this.api || !this.serverUrl) return;
-    save(KEYS.session, { serverUrl: this.serverUrl, token });
-    this.bus?.stop();
-    this.bus = new EventBus(this.api);
-    this.bus.start(() => void this.signOut());
+    this.session.signedIn(token, () => void this.signOut());
     const room = this.#pendingRoom;
     this.#pendingRoom = null;
     if (room) void this.#toPrejoin({ kind: 'member', room, title: room });
@@ -185,19 +128,13 @@ export class AppState {
   }
 
   async signOut(): Promise<void> {
-    this.bus?.stop();
-    this.bus = null;
-    await this.api?.logout().catch(() => undefined);
-    this.user = null;
-    if (this.serverUrl) save(KEYS.session, { serverUrl: this.serverUrl, token: null });
+    await this.session.signOut();
     this.#go({ name: 'signin' });
   }
 
   /** Desktop only: pick another team server. */
   changeServer(): void {
-    this.bus?.stop();
-    remove(KEYS.session);
-    this.user = null;
+    this.session.forget();
     this.#go({ name: 'connect' });
   }
 
@@ -260,69 +197,41 @@ export class AppState {
   }
 
   async join(target: JoinTarget): Promise<void> {
+    const api = this.api;
     const prejoin = this.prejoin;
-    if (!this.api || !prejoin || this.busy) return;
+    if (!api || !prejoin || this.busy) return;
     this.busy = true;
     this.problem = null;
-    const name = prejoin.choices.displayName.trim();
+    const serverUrl = this.serverUrl ?? '';
     try {
-      if (target.kind === 'member') {
-        const res = await this.api.joinRoom(target.room, { device: deviceTag() });
-        await this.#enterMeeting(
-          target,
-          res,
-          { room: target.room, title: target.title, serverUrl: this.serverUrl ?? '' },
-          res.role === 'host',
-        );
+      const answer = await askToJoin(api, serverUrl, target, prejoin.choices.displayName.trim());
+      if (answer.status === 'admitted') {
+        await this.#enterMeeting(target, answer);
       } else {
-        const res = await this.api.guestJoin(target.code, name);
-        if (res.status === 'admitted') {
-          await this.#enterMeeting(target, res, { room: res.room, title: res.roomTitle, serverUrl: this.serverUrl ?? '' }, false);
-        } else {
-          this.screen = { name: 'waiting', target, roomTitle: res.roomTitle };
-          this.busy = false;
-          await this.#waitForAdmission(target, res.ticket);
+        this.screen = { name: 'waiting', target, roomTitle: answer.roomTitle };
+        this.busy = false;
+        const abort = new AbortController();
+        this.#waitAbort = abort;
+        const decision = await waitForAdmission(api, serverUrl, answer.ticket, abort.signal);
+        if (this.#waitAbort === abort) this.#waitAbort = null;
+        if (decision === 'denied') {
+          this.prejoin?.stop();
+          this.prejoin = null;
+          this.screen = { name: 'ended', target, problem: LOBBY_DENIED };
+        } else if (decision) {
+          await this.#enterMeeting(target, decision);
         }
       }
     } catch (err) {
-      this.problem = err instanceof JoinConnectError ? err.problem : apiProblem(err, this.serverUrl ?? undefined);
+      if (err instanceof JoinRefused) {
+        this.problem = err.problem;
+        if (err.needsPassphrase) this.needsPassphrase = true;
+      } else {
+        this.problem = apiProblem(err, serverUrl || undefined);
+      }
       if (this.screen.name !== 'prejoin') this.screen = { name: 'prejoin', target };
     } finally {
       this.busy = false;
-    }
-  }
-
-  async #waitForAdmission(target: JoinTarget, ticket: string): Promise<void> {
-    const abort = new AbortController();
-    this.#waitAbort = abort;
-    while (!abort.signal.aborted && this.api) {
-      let status;
-      try {
-        status = await this.api.guestTicket(ticket, 25, abort.signal);
-      } catch (err) {
-        if (abort.signal.aborted) return;
-        throw err;
-      }
-      if (status.status === 'admitted') {
-        this.#waitAbort = null;
-        await this.#enterMeeting(target, status, { room: status.room, title: status.roomTitle, serverUrl: this.serverUrl ?? '' }, false);
-        return;
-      }
-      if (status.status === 'denied') {
-        this.#waitAbort = null;
-        this.prejoin?.stop();
-        this.prejoin = null;
-        this.screen = {
-          name: 'ended',
-          target,
-          problem: {
-            kind: 'lobby-denied',
-            title: "The host didn't let you in",
-            message: 'Ask the host to admit you, then open the link again.',
-          },
-        };
-        return;
-      }
     }
   }
 
@@ -337,95 +246,39 @@ export class AppState {
     if (s.name === 'waiting') this.screen = { name: 'prejoin', target: s.target };
   }
 
-  /** E2EE per the room's mode: the server's key, or the passphrase typed in pre-join. */
-  async #e2eeFor(creds: E2eeCreds): Promise<E2eeSetup | null> {
-    if (creds.e2ee === 'off') return null;
-    const secret = creds.e2ee === 'room-key' ? (creds.e2eeKey ?? '') : (this.prejoin?.passphrase ?? '');
-    if (creds.e2ee === 'passphrase' && !secret) {
-      this.needsPassphrase = true;
-      throw new JoinConnectError({
-        kind: 'unknown',
-        title: 'This meeting is end-to-end encrypted',
-        message: 'Enter the passphrase you got from the host, then join again.',
-      });
-    }
-    try {
-      return await (await this.#loadCall()).createE2eeSetup(creds.e2ee, secret);
-    } catch (err) {
-      throw new JoinConnectError({
-        kind: 'unknown',
-        title: "Can't encrypt this call",
-        message: err instanceof Error ? err.message : String(err),
-      });
-    }
-  }
-
-  async #enterMeeting(target: JoinTarget, creds: JoinCredentials & E2eeCreds, info: MeetingInfo, isHost: boolean): Promise<void> {
+  async #enterMeeting(target: JoinTarget, { creds, info, isHost }: Admitted): Promise<void> {
     const prejoin = this.prejoin;
     if (!prejoin) return;
-    const { connectRoom, roomSource, MeetingState, exposeTestHooks } = await this.#loadCall();
-    const e2ee = await this.#e2eeFor(creds);
+    const call = await this.#loadCall();
+    const e2ee = await e2eeForJoin(creds, prejoin.passphrase, call.createE2eeSetup);
     // A quick click on Join must not leave a half-started camera running outside the call.
     await prejoin.settled();
     const tracks = prejoin.takeTracks();
     let connected: ConnectedRoom;
     try {
-      connected = await connectRoom(creds, {
-        tracks,
-        audioOutputId: prejoin.choices.audioOutputId,
-        e2ee,
-      });
+      connected = await call.connectRoom(creds, { tracks, audioOutputId: prejoin.choices.audioOutputId, e2ee });
     } catch (err) {
       prejoin.reclaimTracks();
-      throw new JoinConnectError(connectProblem(err));
+      throw new JoinRefused(connectProblem(err));
     }
     prejoin.stop();
     this.prejoin = null;
     this.needsPassphrase = false;
-    const room = connected.room;
-    this.#room = room;
-    const host = isHost && this.api ? hostPort(this.api, info.room, this.bus) : null;
+    this.#room = connected.room;
+    const host = isHost && this.api ? hostPort(this.api, info.room, this.events) : null;
     const ref = { serverUrl: info.serverUrl, room: info.room, title: info.title };
-    const meeting = new MeetingState(roomSource(connected), info, host, {
-      chatReceived: (m) =>
-        notify(
-          { kind: 'chat-message', room: ref, from: m.fromName.slice(0, 100) || 'Someone', text: m.text.slice(0, 4000) },
-          m.fromName,
-          m.text,
-        ),
-      handRaised: (p) =>
-        notify(
-          { kind: 'hand-raised', room: ref, participantName: p.name.slice(0, 100) || 'Someone' },
-          `${p.name} raised a hand`,
-          info.title,
-        ),
-      lobbyGuest: (e) =>
-        notify(
-          { kind: 'lobby-guest', room: ref, guestName: e.displayName.slice(0, 100) || 'A guest' },
-          `${e.displayName} is waiting`,
-          `In the lobby of ${info.title}`,
-        ),
-    });
+    const meeting = new call.MeetingState(call.roomSource(connected), info, host, meetingNotifications(ref));
     const stop = meeting.start();
-    const stopHooks = exposeTestHooks(room);
-    const stopReport = $effect.root(() => {
-      $effect(() => {
-        const local = meeting.local;
-        reportCallState({
-          inCall: meeting.connection.phase !== 'disconnected',
-          room: desktop ? ref : null,
-          microphoneEnabled: local?.micEnabled ?? false,
-          cameraEnabled: local?.cameraEnabled ?? false,
-          sharingScreen: meeting.sharing,
-          isHost: meeting.isHost,
-        });
-      });
+    const stopHooks = call.exposeTestHooks(connected.room);
+    const stopReport = reportCall(meeting, ref);
+    const stopWatch = $effect.root(() => {
       $effect(() => {
         const c = meeting.connection;
         if (c.phase === 'disconnected' && c.endReason) this.#meetingEnded(target, endProblem(c.endReason));
       });
     });
     this.#meetingCleanup = () => {
+      stopWatch();
       stopReport();
       stopHooks();
       stop();
@@ -437,7 +290,6 @@ export class AppState {
     this.#meetingCleanup?.();
     this.#meetingCleanup = null;
     this.#room = null;
-    reportCallState({ inCall: false, room: null, microphoneEnabled: false, cameraEnabled: false, sharingScreen: false, isHost: false });
     if (!problem && target.kind === 'member') this.screen = { name: 'home' };
     else this.screen = { name: 'ended', target, problem };
   }
@@ -469,10 +321,4 @@ export class AppState {
   }
 }
 
-const KEY = Symbol('parley.app');
-export const setAppContext = (state: AppState): AppState => setContext(KEY, state);
-export function getAppContext(): AppState {
-  const state = getContext<AppState | undefined>(KEY);
-  if (!state) throw new Error('getAppContext() outside <App>');
-  return state;
-}
+export const [getAppContext, setAppContext] = createContext<AppState>();

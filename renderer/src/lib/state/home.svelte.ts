@@ -1,6 +1,8 @@
 // Home: the team's rooms with who is in each right now, and recent meetings. Live through the
 // server's event stream, with a slow poll as a safety net if the stream is down.
-import type { ApiClient, EventBus, Meeting, Room, RoomOptions } from '../api';
+import type { Meeting, Room, RoomOptions } from '@contracts/api';
+import type { ApiClient } from '../api/client';
+import type { ServerEventStream } from '../api/event-stream';
 import { apiProblem, type Problem } from '../problems';
 
 const POLL_MS = 30_000;
@@ -13,12 +15,12 @@ export class HomeState {
   creating = $state(false);
 
   readonly #api: ApiClient;
-  readonly #bus: EventBus | null;
+  readonly #events: ServerEventStream | null;
   readonly #serverUrl: string;
 
-  constructor(api: ApiClient, bus: EventBus | null, serverUrl: string) {
+  constructor(api: ApiClient, events: ServerEventStream | null, serverUrl: string) {
     this.#api = api;
-    this.#bus = bus;
+    this.#events = events;
     this.#serverUrl = serverUrl;
   }
 
@@ -33,7 +35,7 @@ export class HomeState {
         void this.refresh();
       }, 250);
     };
-    const off = this.#bus?.listen((e) => {
+    const off = this.#events?.listen((e) => {
       if (e.type !== 'lobby.waiting' && e.type !== 'lobby.resolved') soon();
     });
     const poll = setInterval(() => void this.refresh(), POLL_MS);
@@ -86,7 +88,7 @@ export class HomeState {
 }
 
 /** Room URL name from a title: "Design review!" -> "design-review". */
-export function slugify(title: string): string {
+function slugify(title: string): string {
   const slug = title
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -1,13 +1,13 @@
 // The meeting's state in runes: what the meeting view renders and every action it offers.
 // Fed by a MeetingSource (LiveKit) and a HostPort (team server); owns nothing LiveKit-specific.
-import { getContext, setContext } from 'svelte';
+import { createContext } from 'svelte';
 import type { LobbyEntry, TrackSourceName } from '@contracts/api';
 import { chooseLayout, screenKey, type Layout, type LayoutMode } from '../layout';
 import type { DeviceKind, DeviceOption } from '../livekit/devices';
 import type { MeetingSource } from '../livekit/meeting-source';
-import type { ScreenShareMode } from '../livekit/room-options';
-import type { BackgroundEffect } from '../media';
-import { EMPTY_SAMPLE, type StatsSample } from '../livekit/stats';
+import { EMPTY_SAMPLE, type StatsSample } from '../livekit/stats-sampler';
+import type { BackgroundEffect } from '../media/background-effect';
+import type { ScreenShareMode } from '../media/screen-share';
 import { Disposer } from '../livekit/subscribable';
 import type { ChatMessage, ConnectionStatus, ParticipantSnapshot, QualityLevel, Reaction, ReactionEmoji } from '../livekit/types';
 import { mediaProblem, apiProblem, type Problem, type MediaDevice } from '../problems';
@@ -350,14 +350,4 @@ export class MeetingState {
   }
 }
 
-const KEY = Symbol('parley.meeting');
-
-export function setMeetingContext(state: MeetingState): MeetingState {
-  return setContext(KEY, state);
-}
-
-export function getMeetingContext(): MeetingState {
-  const state = getContext<MeetingState | undefined>(KEY);
-  if (!state) throw new Error('getMeetingContext() outside a <Meeting>');
-  return state;
-}
+export const [getMeetingContext, setMeetingContext] = createContext<MeetingState>();

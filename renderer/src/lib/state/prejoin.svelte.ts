@@ -9,13 +9,27 @@ import {
   type LocalVideoTrack,
 } from 'livekit-client';
 import { toOptions, type DeviceKind, type DeviceOption } from '../livekit/devices';
-import { rememberBackgroundEffect, storedBackgroundEffect } from '../livekit/meeting-source';
-import { audioCaptureOptions, cameraCaptureOptions } from '../livekit/room-options';
-import { backgroundEffectsAvailable, setBackgroundEffect, type BackgroundEffect } from '../media';
+import { rememberBackgroundEffect, rememberedBackgroundEffect, type BackgroundEffect } from '../media/background-effect';
+import { backgroundEffectsAvailable, setBackgroundEffect } from '../media/background-processor';
+import { cameraCaptureOptions } from '../media/camera';
+import { audioCaptureOptions } from '../media/microphone';
 import { observeAudioLevel } from '../livekit/level';
 import { Disposer } from '../livekit/subscribable';
 import { mediaProblem, type Problem } from '../problems';
+import type { JoinTarget } from './screens';
 import { DEFAULT_CHOICES, KEYS, load, PreJoinChoicesSchema, save, type PreJoinChoices } from '../storage';
+
+/** What the pre-join screen needs from the app around it (AppState is one). */
+export interface JoinFlow {
+  readonly user: { displayName: string } | null;
+  /** Why the last join did not go through. */
+  readonly problem: Problem | null;
+  readonly busy: boolean;
+  /** The room is encrypted with a passphrase: ask for it. */
+  readonly needsPassphrase: boolean;
+  join(target: JoinTarget): Promise<void>;
+  goHome(): void;
+}
 
 export class PreJoinState {
   choices = $state<PreJoinChoices>(load(KEYS.choices, PreJoinChoicesSchema, DEFAULT_CHOICES));
@@ -26,7 +40,7 @@ export class PreJoinState {
   cameraProblem = $state<Problem | null>(null);
   micProblem = $state<Problem | null>(null);
   busy = $state({ camera: false, microphone: false });
-  backgroundEffect = $state.raw<BackgroundEffect>(storedBackgroundEffect());
+  backgroundEffect = $state.raw<BackgroundEffect>(rememberedBackgroundEffect());
   readonly effectsAvailable = backgroundEffectsAvailable().ok;
   effectProblem = $state<string | null>(null);
   /** Only for rooms encrypted with a shared passphrase; never stored. */

@@ -1,28 +1,22 @@
-// Dark first, light on request (or when the system asks for it with "system").
-import { getContext, setContext } from 'svelte';
+// The theme follows the system (prefers-color-scheme) until someone picks dark or light in settings;
+// that explicit choice wins from then on.
+import { createContext } from 'svelte';
+import { MediaQuery } from 'svelte/reactivity';
 import { KEYS, load, save, ThemeSchema, type ThemeChoice } from '../storage';
 
 export class ThemeState {
-  choice = $state<ThemeChoice>(load(KEYS.theme, ThemeSchema, 'dark'));
-  #systemLight = $state(false);
-  readonly resolved: 'dark' | 'light' = $derived(this.choice === 'system' ? (this.#systemLight ? 'light' : 'dark') : this.choice);
+  choice = $state<ThemeChoice>(load(KEYS.theme, ThemeSchema, 'system'));
+  // Reactive over the media query's change event. Dark where the page cannot ask (no matchMedia).
+  readonly #systemLight = typeof matchMedia === 'function' ? new MediaQuery('(prefers-color-scheme: light)') : null;
+  readonly resolved: 'dark' | 'light' = $derived(this.choice === 'system' ? (this.#systemLight?.current ? 'light' : 'dark') : this.choice);
 
+  /** Keeps the page's data-theme in step with `resolved`; returns the cleanup. */
   start(): () => void {
-    const mq = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: light)') : null;
-    const onChange = (): void => {
-      this.#systemLight = mq?.matches ?? false;
-    };
-    onChange();
-    mq?.addEventListener('change', onChange);
-    const stopApply = $effect.root(() => {
+    return $effect.root(() => {
       $effect(() => {
         document.documentElement.dataset.theme = this.resolved;
       });
     });
-    return () => {
-      mq?.removeEventListener('change', onChange);
-      stopApply();
-    };
   }
 
   set(choice: ThemeChoice): void {
@@ -35,10 +29,4 @@ export class ThemeState {
   }
 }
 
-const KEY = Symbol('parley.theme');
-export const setThemeContext = (t: ThemeState): ThemeState => setContext(KEY, t);
-export function getThemeContext(): ThemeState {
-  const t = getContext<ThemeState | undefined>(KEY);
-  if (!t) throw new Error('getThemeContext() outside <App>');
-  return t;
-}
+export const [getThemeContext, setThemeContext] = createContext<ThemeState>();

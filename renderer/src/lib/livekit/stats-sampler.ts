@@ -1,14 +1,12 @@
-// Samples getStats (once per peer connection) for every track in the room every couple of seconds: feeds the per-participant
-// quality indicator and the stats panel. Runs only while someone is subscribed.
+// Samples WebRTC stats for every track in the room every couple of seconds: feeds the
+// per-participant quality indicator and the stats panel. Runs only while someone is subscribed.
 import { Track, type LocalTrack, type Participant, type RemoteTrack, type RemoteTrackPublication, type Room } from 'livekit-client';
-// From the module's files, not its index: the index also loads the E2EE worker, which the state
-// tests (no DOM worker) must not.
-import { subscribedLayer, type InboundVideoSample, type SubscribedLayer } from '../media/settings';
+import { subscribedLayer, type InboundVideoSample, type SubscribedLayer } from '../media/received-layer';
 import { classifyQuality, worstQuality } from '../quality';
-import { deriveRtp, readRtp, splitByTrack, type DerivedRtp, type RawRtp } from './stats-parse';
+import { deriveRtp, readRtp, splitByTrack, type DerivedRtp, type RawRtp } from './rtp-stats';
 import type { Subscribable } from './subscribable';
 import type { QualityLevel } from './types';
-import { ATTR_DISPLAY_NAME } from './participants';
+import { displayNameOf } from './participants';
 
 export interface TrackStats extends DerivedRtp {
   key: string;
@@ -48,6 +46,23 @@ function sourceOf(source: Track.Source): TrackStats['source'] {
 }
 
 type Entry = { type: string; id: string; [key: string]: unknown };
+type StatsSource = { getStats(): Promise<RTCStatsReport> | undefined };
+
+/**
+ * The room's two peer connections, read from livekit-client's engine, which its typings mark
+ * internal. No public API serves: the public per-track getRTCStatsReport() runs one full getStats()
+ * per track, and in a 25-tile grid the per-track reports were a share of the main-thread time that
+ * made long tasks (CPU profile in docs/benchmarks.md, "Long tasks in the 25-tile grid"); one report
+ * per connection gives the same numbers. If a livekit-client release moves the field, this returns null and the sampler
+ * falls back to the public per-track reports, slower but correct (test/e2e/meeting-call.test.ts
+ * reads the stats panel either way).
+ */
+function peerConnections(room: Room): { publisher?: StatsSource; subscriber?: StatsSource } | null {
+  const engine: unknown = room.engine;
+  if (!engine || typeof engine !== 'object' || !('pcManager' in engine)) return null;
+  const pcs = engine.pcManager;
+  return pcs && typeof pcs === 'object' ? (pcs as { publisher?: StatsSource; subscriber?: StatsSource }) : null;
+}
 
 export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsSample> {
   return {
@@ -57,20 +72,11 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
       let stopped = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
 
-      // One getStats() per peer connection (subscriber: what we receive; publisher: what we send),
-      // split per track; a track's own getRTCStatsReport() is only the fallback.
       type Reports = { in: Map<string, Entry[]>; out: Map<string, Entry[]> } | null;
       const connectionReports = async (): Promise<Reports> => {
-        const pcs = (
-          room.engine as unknown as {
-            pcManager?: {
-              publisher?: { getStats(): Promise<RTCStatsReport> | undefined };
-              subscriber?: { getStats(): Promise<RTCStatsReport> | undefined };
-            };
-          }
-        ).pcManager;
+        const pcs = peerConnections(room);
         if (!pcs) return null;
-        const read = async (pc: { getStats(): Promise<RTCStatsReport> | undefined } | undefined): Promise<Entry[]> => {
+        const read = async (pc: StatsSource | undefined): Promise<Entry[]> => {
           const report = await pc?.getStats()?.catch(() => undefined);
           return report ? ([...report.values()] as Entry[]) : [];
         };
@@ -127,7 +133,7 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
             ...derived,
             key,
             identity: p.identity,
-            participantName: p.attributes[ATTR_DISPLAY_NAME] || p.name || p.identity,
+            participantName: displayNameOf(p),
             source: sourceOf(pub.source),
             kind,
             direction,

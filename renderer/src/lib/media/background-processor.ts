@@ -17,7 +17,7 @@ import {
 } from '@livekit/track-processors';
 import type { Results, SelfieSegmentation } from '@mediapipe/selfie_segmentation';
 import type { LocalVideoTrack } from 'livekit-client';
-import { BACKGROUND_IMAGES, DEFAULT_BLUR_RADIUS, type BackgroundEffect } from './settings';
+import { BACKGROUND_IMAGES, DEFAULT_BLUR_RADIUS, type BackgroundEffect } from './background-effect';
 
 /** Where the segmenter lives, relative to the app's base URL. */
 export const EFFECT_ASSET_DIR = 'media/selfie_segmentation';
@@ -75,7 +75,7 @@ function assetUrl(path: string): string {
   return new URL(path, document.baseURI).href;
 }
 
-export function backgroundImageUrl(image: string): string {
+function backgroundImageUrl(image: string): string {
   const shipped = (BACKGROUND_IMAGES as Record<string, string>)[image];
   return assetUrl(shipped ?? image);
 }

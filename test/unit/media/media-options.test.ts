@@ -1,28 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
-  audioCaptureOptions,
-  audioPublishOptions,
   BACKGROUND_IMAGES,
-  cameraCaptureOptions,
-  cameraPublishOptions,
-  checkPassphrase,
-  chooseScreenShareCodec,
-  codecsFromMimeTypes,
-  connectOptions,
-  createRoomOptions,
-  decodeRoomKey,
-  describeDecryptionError,
-  EFFECT_STORAGE_KEY,
-  encodeCodecSupport,
-  loadBackgroundEffect,
-  MediaSettingsError,
-  parseCodecSupport,
-  saveBackgroundEffect,
-  screenShareCaptureOptions,
-  screenSharePublishOptions,
-  subscribedLayer,
+  BackgroundEffectSchema,
+  choiceValue,
+  effectFromChoice,
   type BackgroundEffect,
-} from '@renderer/lib/media/settings';
+} from '@renderer/lib/media/background-effect';
+import { cameraCaptureOptions, cameraPublishOptions } from '@renderer/lib/media/camera';
+import { codecsFromMimeTypes, encodeCodecSupport, parseCodecSupport } from '@renderer/lib/media/codecs';
+import { describeDecryptionError } from '@renderer/lib/media/decryption-problems';
+import { checkPassphrase, decodeRoomKey } from '@renderer/lib/media/e2ee-keys';
+import { MediaSettingsError } from '@renderer/lib/media/errors';
+import { audioCaptureOptions, audioPublishOptions } from '@renderer/lib/media/microphone';
+import { subscribedLayer } from '@renderer/lib/media/received-layer';
+import { connectOptions, createRoomOptions } from '@renderer/lib/media/room';
+import { chooseScreenShareCodec, screenShareCaptureOptions, screenSharePublishOptions } from '@renderer/lib/media/screen-share';
 
 describe('camera', () => {
   it('captures 720p and publishes VP8 simulcast with 180p and 360p below it', () => {
@@ -181,24 +173,20 @@ describe('keys', () => {
   });
 });
 
-describe('background effect preference', () => {
-  function memory(initial?: string) {
-    const m = new Map<string, string>(initial ? [[EFFECT_STORAGE_KEY, initial]] : []);
-    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
-  }
-  it('is off by default and remembers what was chosen', () => {
-    const store = memory();
-    expect(loadBackgroundEffect(store)).toEqual({ kind: 'none' });
+describe('background effect choice', () => {
+  const parse = (raw: unknown): BackgroundEffect => {
+    const r = BackgroundEffectSchema.safeParse(raw);
+    return r.success ? r.data : { kind: 'none' };
+  };
+  it('round-trips every offered choice through its select value and the stored form', () => {
     const choices: BackgroundEffect[] = [{ kind: 'blur', radius: 8 }, { kind: 'image', image: 'office' }, { kind: 'none' }];
-    for (const c of choices) {
-      saveBackgroundEffect(store, c);
-      expect(loadBackgroundEffect(store)).toEqual(c);
-    }
+    for (const c of choices) expect(parse(JSON.parse(JSON.stringify(c)))).toEqual(c);
+    for (const value of ['none', 'blur', 'image:office', 'image:gradient']) expect(choiceValue(effectFromChoice(value))).toBe(value);
   });
-  it('treats garbage or an image that is no longer shipped as off', () => {
-    expect(loadBackgroundEffect(memory('{oops'))).toEqual({ kind: 'none' });
-    expect(loadBackgroundEffect(memory('{"kind":"image","image":"https://evil.example/x.png"}'))).toEqual({ kind: 'none' });
-    expect(loadBackgroundEffect(memory('{"kind":"blur","radius":1e9}'))).toEqual({ kind: 'blur' });
+  it('treats a stored value it does not know as no effect, and never accepts an image that is not shipped', () => {
+    expect(parse({ kind: 'image', image: 'https://evil.example/x.png' })).toEqual({ kind: 'none' });
+    expect(parse({ kind: 'sepia' })).toEqual({ kind: 'none' });
+    expect(parse({ kind: 'blur', radius: 1e9 })).toEqual({ kind: 'blur' });
     expect(Object.keys(BACKGROUND_IMAGES).length).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,69 @@
+// Creates a Parley Room with the media module's options, turns E2EE on before connecting, connects,
+// and publishes the pre-join tracks as they are.
+import { Room, RoomEvent, Track, type LocalTrack } from 'livekit-client';
+import { cameraPublishOptions } from '../media/camera';
+import { advertiseCodecSupport } from '../media/codecs';
+import type { E2eeSetup } from '../media/e2ee';
+import { audioPublishOptions } from '../media/microphone';
+import { connectOptions, createRoomOptions } from '../media/room';
+import { Chat } from './chat';
+import { Hands } from './hands';
+
+export interface JoinCredentials {
+  url: string;
+  token: string;
+}
+
+export interface JoinMedia {
+  /** Tracks from the pre-join preview, published as they are (no second camera prompt). */
+  tracks: LocalTrack[];
+  audioOutputId: string | null;
+  e2ee: E2eeSetup | null;
+}
+
+export interface ConnectedRoom {
+  room: Room;
+  hands: Hands;
+  chat: Chat;
+}
+
+/** Creates the Room (with the media module's options) and connects it. */
+export async function connectRoom(creds: JoinCredentials, media: JoinMedia): Promise<ConnectedRoom> {
+  const room = new Room(createRoomOptions(media.e2ee ? { e2ee: media.e2ee } : {}));
+  // livekit-client polls receiver.getStats() every 2 s for each remote track, only to fill
+  // track.currentBitrate, which Parley never reads (observeStats samples once per connection): in a
+  // 25-tile grid that was ~48 full stats reports per 2 s on the main thread. Tracks start that
+  // monitor just before TrackSubscribed, so stop it there.
+  room.on(RoomEvent.TrackSubscribed, (track) => track.stopMonitor());
+  const hands = new Hands(room);
+  hands.start();
+  const chat = new Chat(room);
+  room.once(RoomEvent.Disconnected, () => hands.stop());
+  try {
+    // Encryption is on before the first frame can leave (the media module's contract).
+    if (media.e2ee) await media.e2ee.enable(room);
+    await room.connect(creds.url, creds.token, { ...connectOptions });
+  } catch (err) {
+    // A failed connect must not leave a half-set-up Room (or an E2EE worker) behind.
+    await room.disconnect();
+    hands.stop();
+    media.e2ee?.dispose();
+    throw err;
+  }
+  if (media.e2ee) {
+    const e2ee = media.e2ee;
+    room.once(RoomEvent.Disconnected, () => e2ee.dispose());
+  }
+  if (media.audioOutputId) void room.switchActiveDevice('audiooutput', media.audioOutputId).catch(() => undefined);
+  // The media module's codec advertisement. Needs canUpdateOwnMetadata, which the team server does
+  // not grant today; without it sharers fall back to VP8 for everyone, so this is best effort.
+  if (room.localParticipant.permissions?.canUpdateMetadata) void advertiseCodecSupport(room);
+  for (const track of media.tracks) {
+    const video = track.kind === Track.Kind.Video;
+    await room.localParticipant.publishTrack(track, {
+      ...(video ? cameraPublishOptions() : audioPublishOptions()),
+      source: video ? Track.Source.Camera : Track.Source.Microphone,
+    });
+  }
+  return { room, hands, chat };
+}
