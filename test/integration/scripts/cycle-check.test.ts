@@ -17,6 +17,7 @@ const depcruise = (dir: string) =>
   ]);
 
 // The cycle check `npm run lint` runs: it must see the kinds of import ESLint's no-cycle missed.
+// Integration tier: it starts dependency-cruiser as a process, which a loaded machine makes slow.
 describe('the import cycle check', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-cycles-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
