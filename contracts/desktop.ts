@@ -53,10 +53,6 @@ export function bridgeErrorCode(error: unknown): ErrorCode | null {
   return parsed.success ? parsed.data : null;
 }
 
-export function formatBridgeError(info: BridgeErrorInfo): string {
-  return `[${info.code}] ${info.message}`;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Shared value schemas
 // ---------------------------------------------------------------------------------------------
@@ -88,10 +84,18 @@ export type RoomRef = z.infer<typeof RoomRefSchema>;
 // Settings (persisted by main, edited by the renderer's settings screen)
 // ---------------------------------------------------------------------------------------------
 
+/** A certificate's public key pin: base64 of the SHA-256 of its SubjectPublicKeyInfo (as HPKP and Chromium write it). */
+export const CertificatePinSchema = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'not a SHA-256 public key pin');
+
 export const TeamServerSchema = z.object({
   id: z.string().min(1).max(64),
   name: z.string().min(1).max(100),
   url: ServerUrlSchema,
+  /**
+   * A LAN host's own certificate (Host on this computer on another computer): trusted for this
+   * server only, because its pin came in the link that person shared.
+   */
+  pin: CertificatePinSchema.optional(),
 });
 export type TeamServer = z.infer<typeof TeamServerSchema>;
 
@@ -117,8 +121,10 @@ export const SettingsSchema = z.object({
   localHost: z.object({
     enabled: z.boolean(),
     port: z.number().int().min(1024).max(65535),
-    /** Listen on all interfaces so teammates on the LAN can join, not only this computer. */
+    /** Let teammates on the LAN join (over TLS), not only this computer. */
     lanVisible: z.boolean(),
+    /** Which of this computer's addresses the links use, when it has several; null: the first. */
+    lanAddress: z.ipv4().nullable().default(null),
   }),
   updates: z.object({ automatic: z.boolean() }),
 });
@@ -136,7 +142,8 @@ export const DEFAULT_SETTINGS: Settings = {
   notifications: { enabled: true },
   closeToTray: true,
   screenShare: { preferSystemPicker: false },
-  localHost: { enabled: false, port: 7800, lanVisible: true },
+  // Loopback only until the person chooses to let the LAN in (Settings → Host on this computer).
+  localHost: { enabled: false, port: 7800, lanVisible: false, lanAddress: null },
   updates: { automatic: true },
 };
 
@@ -164,7 +171,13 @@ export const MeetingPanelSchema = z.enum(['chat', 'participants', 'lobby']);
 
 /** Sent by main when a deep link or a notification click should bring up a view. */
 export const NavigationSchema = z.discriminatedUnion('view', [
-  z.object({ view: z.literal('join'), room: RoomRefSchema, source: z.enum(['deep-link', 'notification']) }),
+  z.object({
+    view: z.literal('join'),
+    room: RoomRefSchema,
+    source: z.enum(['deep-link', 'notification']),
+    /** A LAN host's certificate pin that came with the link; main has saved the server with it. */
+    pin: CertificatePinSchema.optional(),
+  }),
   z.object({ view: z.literal('meeting'), panel: MeetingPanelSchema.nullable() }),
   z.object({ view: z.literal('settings') }),
 ]);
@@ -178,6 +191,11 @@ export const CallStateSchema = z.object({
   cameraEnabled: z.boolean(),
   sharingScreen: z.boolean(),
   isHost: z.boolean(),
+  /**
+   * Not in a call now, but one dropped (connection lost, or left while the computer went to sleep)
+   * and should be joined again, with camera and microphone off, once the computer or network is back.
+   */
+  rejoinPending: z.boolean(),
 });
 export type CallState = z.infer<typeof CallStateSchema>;
 
@@ -188,6 +206,7 @@ export const IDLE_CALL_STATE: CallState = {
   cameraEnabled: false,
   sharingScreen: false,
   isHost: false,
+  rejoinPending: false,
 };
 
 export const CallControlSchema = z.object({
@@ -222,7 +241,8 @@ export const NotificationRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('chat-message'), room: RoomRefSchema, from: PersonName, text: z.string().min(1).max(4000) }),
   z.object({ kind: z.literal('hand-raised'), room: RoomRefSchema, participantName: PersonName }),
   z.object({ kind: z.literal('lobby-guest'), room: RoomRefSchema, guestName: PersonName }),
-  z.object({ kind: z.literal('meeting-started'), room: RoomRefSchema, startedBy: PersonName }),
+  /** startedBy is absent when the team server does not say who started it. */
+  z.object({ kind: z.literal('meeting-started'), room: RoomRefSchema, startedBy: PersonName.optional() }),
 ]);
 export type NotificationRequest = z.infer<typeof NotificationRequestSchema>;
 
@@ -237,7 +257,16 @@ export type NotificationResult = z.infer<typeof NotificationResultSchema>;
 // ---------------------------------------------------------------------------------------------
 
 const ShortcutRegistration = z.enum(['off', 'registered', 'unavailable']);
-export const ShortcutStatusSchema = z.object({ pushToTalk: ShortcutRegistration, toggleMute: ShortcutRegistration });
+export const ShortcutStatusSchema = z.object({
+  pushToTalk: ShortcutRegistration,
+  toggleMute: ShortcutRegistration,
+  /**
+   * How releasing push-to-talk is noticed here: `key-up` (a key hook sees it), `repeats-stop` (the
+   * OS repeats a held key; talking ends shortly after the repeats stop) or `press-again` (macOS
+   * without Input Monitoring: press once to talk, again to stop).
+   */
+  pushToTalkRelease: z.enum(['key-up', 'repeats-stop', 'press-again']),
+});
 export type ShortcutStatus = z.infer<typeof ShortcutStatusSchema>;
 
 export const ScreenAccessSchema = z.object({
@@ -296,8 +325,16 @@ export type ShareBarState = z.infer<typeof ShareBarStateSchema>;
 
 export const LocalHostStatusSchema = z.object({
   state: z.enum(['stopped', 'starting', 'running', 'error']),
+  /** What this computer's own app uses (loopback). */
   url: z.string().nullable(),
+  /** What other computers on the LAN open (https, with the fingerprint below); empty when loopback only. */
   lanUrls: z.array(z.string()),
+  /** SHA-256 fingerprint of the LAN certificate, "AB:CD:…", for people to compare; null when loopback only. */
+  fingerprint: z.string().max(200).nullable(),
+  /** The same certificate's public key pin, for parley:// links (the desktop app on another computer trusts it). */
+  pin: CertificatePinSchema.nullable(),
+  /** Who is in a meeting on this server right now, by room. */
+  connected: z.array(z.object({ room: z.string().max(100), names: z.array(z.string().max(100)).max(500) })).max(200),
   error: BridgeErrorSchema.nullable(),
 });
 export type LocalHostStatus = z.infer<typeof LocalHostStatusSchema>;
@@ -347,6 +384,7 @@ export const invokeChannels = {
   'local-host:get-status': { audience: ['main'], request: Nothing, response: LocalHostStatusSchema },
   'local-host:start': { audience: ['main'], request: Nothing, response: LocalHostStatusSchema },
   'local-host:stop': { audience: ['main'], request: Nothing, response: LocalHostStatusSchema },
+  'update:get-status': { audience: ['main'], request: Nothing, response: UpdateStatusSchema },
   'update:check': { audience: ['main'], request: Nothing, response: UpdateStatusSchema },
   'update:install': { audience: ['main'], request: Nothing, response: Done },
 } as const satisfies Record<string, InvokeSpec>;
@@ -431,6 +469,7 @@ export interface DesktopApi {
     onStatus(listener: (status: LocalHostStatus) => void): Unsubscribe;
   };
   readonly updates: {
+    getStatus(): Promise<UpdateStatus>;
     check(): Promise<UpdateStatus>;
     install(): Promise<void>;
     onStatus(listener: (status: UpdateStatus) => void): Unsubscribe;

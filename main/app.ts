@@ -1,5 +1,6 @@
 // Wires Parley's main process together. Everything Electron is passed in (index.ts hands over the
 // real modules, tests a fake), so the whole app can boot under test without the Electron binary.
+// The bridge handlers live in main/handlers/, one group per job; this file only connects them.
 import { join } from 'node:path';
 import type {
   App,
@@ -9,6 +10,7 @@ import type {
   Menu,
   MenuItemConstructorOptions,
   NativeImage,
+  NativeTheme,
   PowerMonitor,
   PowerSaveBlocker,
   Protocol,
@@ -32,7 +34,8 @@ import {
   type ScreenAccess,
   type Settings,
 } from '@contracts/desktop';
-import { appPageUrl, isHttpUrl } from './app-url';
+import { isHttpUrl } from './app-url';
+import { installCertificatePins } from './certificate-pins';
 import { buildContentSecurityPolicy } from './csp';
 import { createDeepLinkRouter, findDeepLink, type DeepLinkRouter } from './deep-links';
 import { createDisplayMediaController, type DisplayMediaController } from './display-media/controller';
@@ -41,9 +44,17 @@ import { detectShareCapabilities, requiredChromiumFeatures, type PlatformFacts }
 import { createShareSession, type ShareSession } from './display-media/share-session';
 import { createSourceLister } from './display-media/sources';
 import { ParleyError } from './errors';
+import { appHandlers } from './handlers/app-handlers';
+import { callHandlers } from './handlers/call-handlers';
+import { localHostHandlers } from './handlers/local-host-handlers';
+import { screenShareHandlers } from './handlers/screen-share-handlers';
+import { settingsHandlers } from './handlers/settings-handlers';
+import { updateHandlers } from './handlers/update-handlers';
 import { createEventSender, registerIpcHandlers, type EventSender } from './ipc';
+import type { KeyHook } from './key-hook';
 import { createLocalHost, type LocalHost, type TeamServerModule } from './local-host';
 import type { Logger } from './log';
+import { openMainWindow } from './main-window';
 import { hardenWebContents } from './navigation';
 import { createNotifier, type NotificationClass } from './notifications';
 import { installPermissionHandlers } from './permissions';
@@ -52,11 +63,11 @@ import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol';
 import { createSettingsStore, type SettingsStore } from './settings-store';
 import { createShareBar } from './share-bar';
 import { createShortcuts, type Shortcuts } from './shortcuts';
+import { createWindowTheme } from './theme';
 import { createParleyTray, type ParleyTray, type TrayIconState } from './tray';
 import { createUpdater, type Updater, type UpdaterLike } from './updater';
 import { createWindowFactory, type BrowserWindowClass, type CreateWindow } from './windows';
 import { createWindowRegistry, type WindowRegistry } from './window-registry';
-import { restoreWindowState, trackWindowState } from './window-state';
 
 /** The Electron modules Parley uses; index.ts passes the real ones. */
 export interface ElectronModules {
@@ -73,6 +84,7 @@ export interface ElectronModules {
   Tray: new (image: NativeImage) => Tray;
   Menu: { buildFromTemplate(template: MenuItemConstructorOptions[]): Menu };
   nativeImage: { createFromPath(path: string): NativeImage };
+  nativeTheme: Pick<NativeTheme, 'shouldUseDarkColors' | 'on' | 'removeListener'>;
   globalShortcut: Pick<GlobalShortcut, 'register' | 'unregister' | 'unregisterAll'>;
   powerMonitor: Pick<PowerMonitor, 'on' | 'removeListener'>;
   powerSaveBlocker: Pick<PowerSaveBlocker, 'start' | 'stop' | 'isStarted'>;
@@ -95,6 +107,11 @@ export interface ParleyOptions {
   /** Resolved after ready; null where updates do not apply (unpackaged). */
   loadUpdater(): Promise<UpdaterLike | null>;
   loadServer(): Promise<TeamServerModule>;
+  /**
+   * A system-wide key listener that reports releases (push-to-talk where the OS does not repeat a
+   * held shortcut); null where none can run, and push-to-talk then falls back (main/shortcuts.ts).
+   */
+  loadKeyHook?(): Promise<KeyHook | null>;
   networkInterfaces(): NodeJS.Dict<NetworkInterfaceInfo[]>;
   /**
    * A team server to offer when none is saved yet (`npm start` passes the one it just started), so a
@@ -146,6 +163,7 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   let quitting = false;
   let callState: CallState = IDLE_CALL_STATE;
   let send: EventSender = () => false;
+  let settings: SettingsStore | null = null;
 
   const bringToFront = (): void => {
     if (!mainWindow || mainWindow.isDestroyed()) return;
@@ -156,7 +174,22 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   const navigate = (navigation: Navigation): void => {
     send(mainWindow?.webContents, 'app:navigate', navigation);
   };
-  const deepLinks = createDeepLinkRouter({ navigate, bringToFront, log: log.child({ module: 'deep-links' }) });
+  const deepLinks = createDeepLinkRouter({
+    navigate,
+    bringToFront,
+    // A link from a LAN host carries its certificate pin: trust it for that server only.
+    rememberPin: (serverUrl, pin) => void rememberServerPin(serverUrl, pin),
+    log: log.child({ module: 'deep-links' }),
+  });
+  const rememberServerPin = async (serverUrl: string, pin: string): Promise<void> => {
+    if (!settings) return;
+    const servers = settings.get().teamServers;
+    const known = servers.find((server) => server.url === serverUrl);
+    const next = known
+      ? servers.map((server) => (server === known ? { ...server, pin } : server))
+      : [...servers, { id: `lan-${Date.now().toString(36)}`, name: new URL(serverUrl).host, url: serverUrl, pin }];
+    await settings.update({ teamServers: next }).catch((error: unknown) => log.warn('deep-link.pin_not_saved', { error }));
+  };
 
   // macOS delivers links through open-url, possibly before ready.
   app.on('open-url', (event, url) => {
@@ -181,15 +214,17 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   await app.whenReady();
 
   const userData = app.getPath('userData');
-  const settings = createSettingsStore(join(userData, 'settings.json'), log.child({ module: 'settings' }));
-  if (options.initialServerUrl && settings.get().teamServers.length === 0) {
-    await settings
+  const store = createSettingsStore(join(userData, 'settings.json'), log.child({ module: 'settings' }));
+  settings = store;
+  if (options.initialServerUrl && store.get().teamServers.length === 0) {
+    await store
       .update({ teamServers: [{ id: 'initial', name: 'This computer', url: options.initialServerUrl }] })
       .catch((error: unknown) => log.warn('settings.initial_server_rejected', { error }));
   }
   const registry = createWindowRegistry();
   send = createEventSender(registry, log.child({ module: 'ipc' }));
-  const createWindow = createWindowFactory({ BrowserWindow: electron.BrowserWindow, preloadPath: options.preloadPath, registry });
+  const theme = createWindowTheme(electron.nativeTheme);
+  const createWindow = createWindowFactory({ BrowserWindow: electron.BrowserWindow, preloadPath: options.preloadPath, registry, theme });
   const session = electron.session.defaultSession;
 
   const localHost = createLocalHost({
@@ -197,26 +232,34 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
     dataDir: join(userData, 'local-host'),
     livekitBinary: options.livekitBinary,
     webClientDir: options.rendererDir,
-    config: () => settings.get().localHost,
+    config: () => store.get().localHost,
     networkInterfaces: options.networkInterfaces,
     onStatus: (status) => send(mainWindow?.webContents, 'local-host:status', status),
     log,
   });
 
-  const cspServerUrls = (): string[] => {
+  const serverUrls = (): string[] => {
     const local = localHost.status();
-    return [...settings.get().teamServers.map((server) => server.url), ...(local.url ? [local.url, ...local.lanUrls] : [])];
+    return [...store.get().teamServers.map((server) => server.url), ...(local.url ? [local.url, ...local.lanUrls] : [])];
   };
   electron.protocol.handle(
     APP_SCHEME,
     createAppProtocolHandler({
       rootDir: options.rendererDir,
-      csp: () => buildContentSecurityPolicy({ serverUrls: cspServerUrls() }),
+      csp: () => buildContentSecurityPolicy({ serverUrls: serverUrls() }),
       log: log.child({ module: 'protocol' }),
     }),
   );
 
   installPermissionHandlers({ session, roleOf: (contents) => registry.roleOf(contents), log: log.child({ module: 'permissions' }) });
+  installCertificatePins({
+    session,
+    pins: () => [
+      ...store.get().teamServers.flatMap((server) => (server.pin ? [{ url: server.url, pin: server.pin }] : [])),
+      ...localHost.pins(),
+    ],
+    log: log.child({ module: 'certificates' }),
+  });
 
   // Screen sharing
   const capabilities = detectShareCapabilities(options.platform);
@@ -248,22 +291,31 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
     const useSystemPicker = capabilities.systemPickerAvailable && current.screenShare.preferSystemPicker;
     session.setDisplayMediaRequestHandler((request, callback) => displayMedia.handleRequest(request, callback), { useSystemPicker });
   };
-  installDisplayMediaHandler(settings.get());
+  installDisplayMediaHandler(store.get());
 
   // Call controls: tray, shortcuts, power
   const control = (action: CallControl['action'], source: CallControl['source']): void => {
     send(mainWindow?.webContents, 'call:control', { action, source });
   };
+  const keyHook = options.loadKeyHook
+    ? await options.loadKeyHook().catch((error: unknown) => {
+        log.warn('key-hook.unavailable', { error });
+        return null;
+      })
+    : null;
   const shortcuts = createShortcuts({
     globalShortcut: electron.globalShortcut,
     control: (action) => control(action, 'shortcut'),
+    platform: options.platform.platform,
+    keyHook,
     log: log.child({ module: 'shortcuts' }),
   });
   const power = createPowerWatcher({
     powerMonitor: electron.powerMonitor,
     powerSaveBlocker: electron.powerSaveBlocker,
     isOnline: () => electron.net.isOnline(),
-    inCall: () => callState.inCall,
+    // A call that dropped is still worth recovering when the computer or the network comes back.
+    inCall: () => callState.inCall || callState.rejoinPending,
     emit: (event) => send(mainWindow?.webContents, 'system:power', event),
     log: log.child({ module: 'power' }),
     ...(options.timings?.networkPollMs ? { networkPollMs: options.timings.networkPollMs } : {}),
@@ -296,7 +348,7 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   const notifier = createNotifier({
     Notification: electron.Notification,
     context: () => ({
-      enabled: settings.get().notifications.enabled,
+      enabled: store.get().notifications.enabled,
       windowFocused: Boolean(mainWindow && !mainWindow.isDestroyed() && mainWindow.isVisible() && mainWindow.isFocused()),
       call: callState,
     }),
@@ -311,7 +363,7 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   });
   const updater = createUpdater({
     updater: updaterImpl,
-    enabled: () => app.isPackaged && settings.get().updates.automatic,
+    enabled: () => app.isPackaged && store.get().updates.automatic,
     inCall: () => callState.inCall,
     onStatus: (status) => send(mainWindow?.webContents, 'update:status', status),
     log,
@@ -320,69 +372,38 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   const setCallState = (next: CallState): void => {
     callState = next;
     tray?.update(next);
-    shortcuts.apply(settings.get().shortcuts, next.inCall);
+    shortcuts.apply(store.get().shortcuts, next.inCall);
     power.setInCall(next.inCall);
     shareSession.callStateChanged(next);
   };
 
-  settings.onChange((next, previous) => {
+  store.onChange((next, previous) => {
     send(mainWindow?.webContents, 'settings:changed', next);
     shortcuts.apply(next.shortcuts, callState.inCall);
     if (next.screenShare.preferSystemPicker !== previous.screenShare.preferSystemPicker) installDisplayMediaHandler(next);
+    if (next.updates.automatic !== previous.updates.automatic) updater.settingsChanged();
   });
 
   // The main window
-  const windowStateFile = join(userData, 'window-state.json');
-  const openMainWindow = (): BrowserWindow => {
-    const restored = restoreWindowState(
-      windowStateFile,
-      electron.screen.getAllDisplays().map((display) => display.workArea),
-      { width: 1200, height: 800 },
+  const open = (): BrowserWindow => {
+    const window = openMainWindow({
+      createWindow,
+      stateFile: join(userData, 'window-state.json'),
+      workAreas: () => electron.screen.getAllDisplays().map((display) => display.workArea),
+      hideOnClose: () => callState.inCall && tray !== null && store.get().closeToTray,
+      isQuitting: () => quitting,
+      pageGone: (crashed) => {
+        deepLinks.rendererGone();
+        if (crashed) setCallState(IDLE_CALL_STATE);
+      },
       log,
-    );
-    const window = createWindow('main', {
-      ...(restored.x !== undefined && restored.y !== undefined ? { x: restored.x, y: restored.y } : {}),
-      width: restored.width,
-      height: restored.height,
-      minWidth: 720,
-      minHeight: 520,
-      show: false,
-      title: 'Parley',
-      backgroundColor: '#1d1f24',
-      autoHideMenuBar: true,
-      spellcheck: true,
-      // A call keeps its media and timers running while the window is hidden to the tray.
-      backgroundThrottling: false,
-    });
-    trackWindowState(window, windowStateFile, log);
-    window.once('ready-to-show', () => {
-      if (restored.maximized) window.maximize();
-      if (restored.fullScreen) window.setFullScreen(true);
-      window.show();
-    });
-    window.on('close', (event) => {
-      if (quitting) return;
-      if (callState.inCall && tray && settings.get().closeToTray) {
-        event.preventDefault();
-        window.hide();
-        log.info('window.hidden_to_tray');
-      }
     });
     window.on('closed', () => {
       if (mainWindow === window) mainWindow = null;
     });
-    window.webContents.on('did-start-navigation', (details) => {
-      if (details.isMainFrame && !details.isSameDocument) deepLinks.rendererGone();
-    });
-    window.webContents.on('render-process-gone', (_event, details) => {
-      log.error('renderer.gone', { reason: details.reason });
-      deepLinks.rendererGone();
-      setCallState(IDLE_CALL_STATE);
-    });
-    window.loadURL(appPageUrl('index.html')).catch((error: unknown) => log.error('window.load_failed', { error }));
     return window;
   };
-  mainWindow = openMainWindow();
+  mainWindow = open();
 
   const appInfo = (): AppInfo => ({
     name: app.getName(),
@@ -399,61 +420,25 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   registerIpcHandlers(
     { ipcMain: electron.ipcMain, registry, log: log.child({ module: 'ipc' }) },
     {
-      'app:get-info': () => appInfo(),
-      'app:ready': () => {
-        deepLinks.rendererReady();
-        return null;
-      },
-      'app:open-external': async ({ url }) => {
-        await openExternal(url);
-        return null;
-      },
-      'settings:get': () => settings.get(),
-      'settings:update': (patch) => settings.update(patch),
-      'call:update-state': (state) => {
-        setCallState(state);
-        return null;
-      },
-      'notification:show': (request) => notifier.show(request),
-      'shortcuts:get-status': () => shortcuts.status(),
-      'screen:get-access': () => ({ status: screenAccess() }),
-      'screen:open-settings': async () => {
-        if (options.platform.platform === 'darwin') await openScreenRecordingSettings();
-        return null;
-      },
-      'picker:get-state': () => displayMedia.getState(),
-      'picker:choose': (choice) => {
-        displayMedia.choose(choice);
-        return null;
-      },
-      'picker:cancel': ({ requestId }) => {
-        displayMedia.cancel(requestId);
-        return null;
-      },
-      'share-bar:get-state': () => shareBar.state() ?? { sourceName: '' },
-      'share-bar:stop': () => {
-        shareSession.stopRequested();
-        return null;
-      },
-      'local-host:get-status': () => localHost.status(),
-      'local-host:start': async () => {
-        await settings.update({ localHost: { ...settings.get().localHost, enabled: true } });
-        return localHost.start();
-      },
-      'local-host:stop': async () => {
-        await settings.update({ localHost: { ...settings.get().localHost, enabled: false } });
-        return localHost.stop();
-      },
-      'update:check': () => updater.check(),
-      'update:install': () => {
-        updater.install();
-        return null;
-      },
+      ...appHandlers({ info: appInfo, rendererReady: () => deepLinks.rendererReady(), openInBrowser: openExternal }),
+      ...settingsHandlers(store),
+      ...callHandlers({ setCallState, notifier, shortcuts }),
+      ...screenShareHandlers({
+        displayMedia,
+        shareBar,
+        shareSession,
+        screenAccess,
+        openScreenSettings: async () => {
+          if (options.platform.platform === 'darwin') await openScreenRecordingSettings();
+        },
+      }),
+      ...localHostHandlers(localHost, store),
+      ...updateHandlers(updater),
     },
   );
 
   app.on('activate', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = openMainWindow();
+    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = open();
     else bringToFront();
   });
   app.on('before-quit', () => {
@@ -470,14 +455,14 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   });
 
   deepLinks.handle(findDeepLink(options.argv));
-  if (settings.get().localHost.enabled) void localHost.start();
+  if (store.get().localHost.enabled) void localHost.start();
   void updater.check();
   log.info('app.started', { version: app.getVersion(), picker: capabilities.picker, audio: capabilities.audio });
 
   return {
     mainWindow: () => mainWindow,
     registry,
-    settings,
+    settings: store,
     displayMedia,
     shareSession,
     shortcuts,

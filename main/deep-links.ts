@@ -1,11 +1,21 @@
 // parley://join/<server>/<room>. <server> is a host[:port] (https is assumed) or a percent-encoded
 // http(s) URL, e.g. parley://join/meet.example.com/standup or
 // parley://join/http%3A%2F%2F192.168.1.20%3A7800/standup for a LAN host.
+// A LAN host's link adds its certificate pin: parley://join/https%3A%2F%2F192.168.1.20%3A7800/standup?pin=<base64>.
 // A link only opens the join screen; joining always needs a click in the app.
-import { APP_SCHEME, RoomRefSchema, type Navigation, type RoomRef } from '@contracts/desktop';
+import { APP_SCHEME, CertificatePinSchema, RoomRefSchema, type Navigation, type RoomRef } from '@contracts/desktop';
 import type { Logger } from './log';
 
 export function parseDeepLink(link: string): RoomRef | null {
+  return parseJoinLink(link)?.room ?? null;
+}
+
+export interface JoinLink {
+  room: RoomRef;
+  pin?: string;
+}
+
+export function parseJoinLink(link: string): JoinLink | null {
   if (link.length > 4096) return null;
   let url: URL;
   try {
@@ -13,7 +23,12 @@ export function parseDeepLink(link: string): RoomRef | null {
   } catch {
     return null;
   }
-  if (url.protocol !== `${APP_SCHEME}:` || url.host !== 'join' || url.search !== '' || url.username || url.password) return null;
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== 'join' || url.hash !== '' || url.username || url.password) return null;
+  const params = [...url.searchParams.keys()];
+  if (params.some((key) => key !== 'pin') || url.searchParams.getAll('pin').length > 1) return null;
+  const rawPin = url.searchParams.get('pin');
+  const pin = rawPin === null ? undefined : CertificatePinSchema.safeParse(rawPin.replace(/ /g, '+'));
+  if (pin && !pin.success) return null;
   const segments = url.pathname.split('/').filter((segment) => segment !== '');
   if (segments.length !== 2) return null;
   const [serverSegment, roomSegment] = segments as [string, string];
@@ -35,7 +50,10 @@ export function parseDeepLink(link: string): RoomRef | null {
     return null;
   }
   const result = RoomRefSchema.safeParse({ serverUrl: origin, room });
-  return result.success ? result.data : null;
+  if (!result.success) return null;
+  // A pin only means something for TLS.
+  if (pin && !origin.startsWith('https://')) return null;
+  return pin ? { room: result.data, pin: pin.data } : { room: result.data };
 }
 
 export function findDeepLink(argv: readonly string[]): string | null {
@@ -45,6 +63,8 @@ export function findDeepLink(argv: readonly string[]): string | null {
 export interface DeepLinkRouterDeps {
   navigate(navigation: Navigation): void;
   bringToFront(): void;
+  /** Saves a LAN host's pin for its server before the join screen asks it anything. */
+  rememberPin(serverUrl: string, pin: string): void;
   log: Logger;
 }
 
@@ -61,12 +81,14 @@ export function createDeepLinkRouter(deps: DeepLinkRouterDeps): DeepLinkRouter {
   return {
     handle(link) {
       if (!link) return;
-      const room = parseDeepLink(link);
-      if (!room) {
+      const parsed = parseJoinLink(link);
+      if (!parsed) {
         deps.log.warn('deep-link.rejected', { link: link.slice(0, 200) });
         return;
       }
-      const navigation: Navigation = { view: 'join', room, source: 'deep-link' };
+      const { room, pin } = parsed;
+      if (pin) deps.rememberPin(room.serverUrl, pin);
+      const navigation: Navigation = pin ? { view: 'join', room, source: 'deep-link', pin } : { view: 'join', room, source: 'deep-link' };
       deps.log.info('deep-link.received', { server: room.serverUrl, room: room.room });
       if (ready) {
         deps.bringToFront();

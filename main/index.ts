@@ -10,6 +10,7 @@ import {
   ipcMain,
   Menu,
   nativeImage,
+  nativeTheme,
   net,
   Notification,
   powerMonitor,
@@ -23,11 +24,13 @@ import {
   webContents,
 } from 'electron';
 import { startParley } from './app';
+import { createUiohookKeyHook, type KeyHook, type UiohookModule } from './key-hook';
 import type { TeamServerModule } from './local-host';
-import { createLogger } from './log';
+import { createLogger, defaultSink, teeSink } from './log';
+import { fileLogSink } from './log-file';
 import type { UpdaterLike } from './updater';
 
-const log = createLogger({ process: 'main' });
+const log = createLogger({ process: 'main' }, teeSink(defaultSink, fileLogSink(join(app.getPath('logs'), 'main.log'))));
 const here = dirname(fileURLToPath(import.meta.url)); // out/main
 
 async function loadUpdater(): Promise<UpdaterLike | null> {
@@ -49,7 +52,16 @@ function serverEntry(): string {
 
 function livekitBinary(): string {
   const exe = process.platform === 'win32' ? 'livekit-server.exe' : 'livekit-server';
-  return app.isPackaged ? join(process.resourcesPath, 'livekit', exe) : join(app.getAppPath(), '.tools', 'bin', exe);
+  if (app.isPackaged) return join(process.resourcesPath, 'livekit', exe);
+  // From a checkout: the SFU `npm run livekit` found (the same variable the team server reads).
+  return process.env.LIVEKIT_SERVER_BIN ?? join(app.getAppPath(), '.tools', 'bin', exe);
+}
+
+// Wayland gives no global key hook; elsewhere uiohook-napi (prebuilt N-API) reports key releases.
+async function loadKeyHook(): Promise<KeyHook | null> {
+  if (process.platform === 'linux' && (process.env.WAYLAND_DISPLAY || process.env.XDG_SESSION_TYPE === 'wayland')) return null;
+  const module = (await import('uiohook-napi')) as unknown as UiohookModule;
+  return createUiohookKeyHook(module);
 }
 
 async function main(): Promise<void> {
@@ -68,6 +80,7 @@ async function main(): Promise<void> {
       Tray,
       Menu,
       nativeImage,
+      nativeTheme,
       globalShortcut,
       powerMonitor,
       powerSaveBlocker,
@@ -88,6 +101,7 @@ async function main(): Promise<void> {
       argv: process.argv,
       log,
       loadUpdater,
+      loadKeyHook,
       loadServer: async () => (await import(pathToFileURL(serverEntry()).href)) as TeamServerModule,
       networkInterfaces,
       ...(process.env.PARLEY_SERVER_URL ? { initialServerUrl: process.env.PARLEY_SERVER_URL } : {}),

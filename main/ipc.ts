@@ -32,6 +32,9 @@ export type InvokeHandler<C extends InvokeChannel> = (
 
 export type InvokeHandlers = { [C in InvokeChannel]: InvokeHandler<C> };
 
+/** The handlers of a few channels; main/handlers/ has one group per job, app.ts joins them. */
+export type HandlerGroup<C extends InvokeChannel> = { [K in C]: InvokeHandler<K> };
+
 export interface IpcDeps {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
   registry: WindowRegistry;

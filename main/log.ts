@@ -20,6 +20,15 @@ const consoleSink: LogSink = (line) => {
   else process.stdout.write(`${text}\n`);
 };
 
+/** Writes every line to each sink (the console and the log file). */
+export function teeSink(...sinks: LogSink[]): LogSink {
+  return (line) => {
+    for (const sink of sinks) sink(line);
+  };
+}
+
+export const defaultSink: LogSink = (line) => consoleSink(line);
+
 export function createLogger(bindings: LogFields = {}, sink: LogSink = consoleSink): Logger {
   const write =
     (level: LogLevel) =>

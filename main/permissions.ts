@@ -5,8 +5,13 @@ import { APP_ORIGIN, type WindowRole } from '@contracts/desktop';
 import { isAppUrl } from './app-url';
 import type { Logger } from './log';
 
+// Local Network Access (Chromium 142+, after the Chromium 140 in Electron 45): the app page talks to
+// team servers on this computer and on the LAN, which Chromium counts as local-network requests from
+// a non-local origin. The older name and the two newer, split names are all granted to the main page.
+const LOCAL_NETWORK = ['local-network-access', 'local-network', 'loopback-network'];
+
 const GRANTS: Record<WindowRole, ReadonlySet<string>> = {
-  main: new Set(['media', 'display-capture', 'notifications', 'fullscreen']),
+  main: new Set(['media', 'display-capture', 'notifications', 'fullscreen', ...LOCAL_NETWORK]),
   picker: new Set(),
   'share-bar': new Set(),
 };

@@ -60,7 +60,6 @@ export function createShareBar({ createWindow, screen, send, log }: ShareBarDeps
         acceptFirstMouse: true,
         hasShadow: true,
         title: 'Parley sharing controls',
-        backgroundColor: '#1d1f24',
       });
       window = bar;
       bar.setContentProtection(true);

@@ -28,6 +28,8 @@ export interface Updater {
   status(): UpdateStatus;
   check(): Promise<UpdateStatus>;
   install(): void;
+  /** Automatic updates were switched on or off in settings. */
+  settingsChanged(): void;
 }
 
 export function createUpdater(deps: UpdaterDeps): Updater {
@@ -61,6 +63,14 @@ export function createUpdater(deps: UpdaterDeps): Updater {
         log.warn('updater.check_failed', { error });
       }
       return status;
+    },
+    settingsChanged() {
+      const enabled = Boolean(updater) && deps.enabled();
+      if (!enabled && status.state !== 'disabled') set({ state: 'disabled', percent: null, error: null });
+      if (enabled && status.state === 'disabled') {
+        set({ state: 'idle' });
+        void this.check();
+      }
     },
     install() {
       if (!updater || status.state !== 'downloaded') throw new ParleyError('UPDATE_UNAVAILABLE', 'No update is ready to install.');

@@ -2,12 +2,16 @@
 // webPreferences; callers choose size and chrome, never security.
 import type { BrowserWindow as ElectronBrowserWindow, BrowserWindowConstructorOptions } from 'electron';
 import type { WindowRole } from '@contracts/desktop';
+import type { WindowTheme } from './theme';
 import type { WindowRegistry } from './window-registry';
 
 export type BrowserWindowClass = new (options: BrowserWindowConstructorOptions) => ElectronBrowserWindow;
 
-/** Options a caller may set: everything but webPreferences, plus the harmless few inside it. */
-export type WindowOptions = Omit<BrowserWindowConstructorOptions, 'webPreferences'> & {
+/**
+ * Options a caller may set: everything but webPreferences (plus the harmless few inside it) and the
+ * background colour, which follows the OS theme.
+ */
+export type WindowOptions = Omit<BrowserWindowConstructorOptions, 'webPreferences' | 'backgroundColor'> & {
   spellcheck?: boolean;
   backgroundThrottling?: boolean;
 };
@@ -18,14 +22,17 @@ export interface WindowFactoryDeps {
   BrowserWindow: BrowserWindowClass;
   preloadPath: string;
   registry: WindowRegistry;
+  theme: WindowTheme;
 }
 
-export function createWindowFactory({ BrowserWindow, preloadPath, registry }: WindowFactoryDeps): CreateWindow {
+export function createWindowFactory({ BrowserWindow, preloadPath, registry, theme }: WindowFactoryDeps): CreateWindow {
   return (role, { spellcheck, backgroundThrottling, ...options }) => {
+    const surface = role === 'share-bar' ? 'bar' : 'page';
     // Written out literally (not spread from a constant) so reviewers and electronegativity can
     // read the effective preferences at the construction site.
     const window = new BrowserWindow({
       ...options,
+      backgroundColor: theme.background(surface),
       webPreferences: {
         // Reviewed: the preload exposes only the typed bridge (preload/index.ts) to parley://app.
         preload: preloadPath, // eng-disable PRELOAD_JS_CHECK
@@ -47,6 +54,7 @@ export function createWindowFactory({ BrowserWindow, preloadPath, registry }: Wi
       },
     });
     registry.register(window.webContents, role);
+    theme.follow(window, surface);
     return window;
   };
 }

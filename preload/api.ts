@@ -85,6 +85,7 @@ export function createDesktopApi(transport: BridgeTransport): DesktopApi {
       onStatus: (listener) => on('local-host:status', listener),
     },
     updates: {
+      getStatus: () => call('update:get-status'),
       check: () => call('update:check'),
       install: () => done(call('update:install')),
       onStatus: (listener) => on('update:status', listener),

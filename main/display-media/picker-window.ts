@@ -29,7 +29,6 @@ export function createPickerWindowOpener({ createWindow, parent, send, log }: Pi
       maximizable: false,
       fullscreenable: false,
       autoHideMenuBar: true,
-      backgroundColor: '#1d1f24',
       ...(owner && !owner.isDestroyed() ? { parent: owner } : {}),
     });
     window.once('ready-to-show', () => {
@@ -43,8 +42,12 @@ export function createPickerWindowOpener({ createWindow, parent, send, log }: Pi
       focus: () => {
         if (!window.isDestroyed()) window.focus();
       },
+      // The picker's own Share/Cancel/Escape end the request: close after that call has been
+      // answered, so the page never loses its window in the middle of handling its own click.
       close: () => {
-        if (!window.isDestroyed()) window.close();
+        setImmediate(() => {
+          if (!window.isDestroyed()) window.close();
+        });
       },
       onClosed: (listener) => {
         window.once('closed', listener);

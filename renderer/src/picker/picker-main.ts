@@ -3,6 +3,9 @@ import { mount } from 'svelte';
 import '../styles/tokens.css';
 import type { DesktopApi } from '@contracts/desktop';
 import Picker from './Picker.svelte';
+import { followSystemTheme } from './system-theme';
+
+followSystemTheme();
 
 const target = document.getElementById('picker');
 if (!target) throw new Error('missing #picker');

@@ -3,6 +3,9 @@ import { mount } from 'svelte';
 import '../styles/tokens.css';
 import type { DesktopApi } from '@contracts/desktop';
 import ShareBar from './ShareBar.svelte';
+import { followSystemTheme } from './system-theme';
+
+followSystemTheme();
 
 const target = document.getElementById('share-bar');
 if (!target) throw new Error('missing #share-bar');

@@ -73,6 +73,8 @@ export async function bootParley(
     networkInterfaces: () => ({}),
     ...rest,
   };
+  // The OS under test decides whether a held global shortcut repeats (macOS does not).
+  fake.globalShortcut.repeatsWhenHeld = options.platform.platform !== 'darwin';
   const started = startParley(fake.modules(), options);
   beforeReady?.(fake);
   fake.app.makeReady();

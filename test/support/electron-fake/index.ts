@@ -313,6 +313,12 @@ export class FakeBrowserWindow extends EventEmitter {
   setVisibleOnAllWorkspaces(visible: boolean): void {
     this.visibleOnAllWorkspaces = visible;
   }
+  setBackgroundColor(color: string): void {
+    this.options.backgroundColor = color;
+  }
+  getBackgroundColor(): string {
+    return typeof this.options.backgroundColor === 'string' ? this.options.backgroundColor : '#FFFFFF';
+  }
   private assertAlive(): void {
     if (this.destroyed) throw new TypeError('Object has been destroyed');
   }
@@ -365,6 +371,13 @@ type PermissionRequestHandler = (
 ) => void;
 type PermissionCheckHandler = (contents: unknown, permission: string, origin: string, details: Record<string, unknown>) => boolean;
 type DisplayMediaHandler = (request: Record<string, unknown>, callback: (streams: unknown) => void) => void;
+export interface CertificateVerifyRequest {
+  hostname: string;
+  certificate: { data: string };
+  verificationResult: string;
+  errorCode: number;
+}
+type CertificateVerifyProc = (request: CertificateVerifyRequest, callback: (verdict: number) => void) => void;
 
 export interface DisplayMediaStreams {
   video?: { id: string; name: string };
@@ -377,6 +390,17 @@ export class FakeSession {
   devicePermissionHandler: ((details: unknown) => boolean) | null = null;
   displayMediaHandler: DisplayMediaHandler | null = null;
   displayMediaOptions: { useSystemPicker?: boolean } | undefined;
+  certificateVerifyProc: CertificateVerifyProc | null = null;
+
+  setCertificateVerifyProc(proc: CertificateVerifyProc | null): void {
+    this.certificateVerifyProc = proc;
+  }
+  /** What Chromium does for a server certificate: 0 trusted, -2 rejected, -3 Chromium's own verdict. */
+  verifyCertificate(request: CertificateVerifyRequest): Promise<number> {
+    const proc = this.certificateVerifyProc;
+    if (!proc) return Promise.resolve(-3);
+    return new Promise((resolve) => proc(request, resolve));
+  }
 
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
     this.permissionRequestHandler = handler;
@@ -698,6 +722,14 @@ export class FakeGlobalShortcut {
   readonly registered = new Map<string, () => void>();
   /** Accelerators another app already owns. */
   readonly taken = new Set<string>();
+  /**
+   * Whether the OS repeats a held global shortcut: Windows and Linux do (after ~500 ms, every ~33 ms),
+   * macOS does not. Set from the platform under test.
+   */
+  repeatsWhenHeld = true;
+  /** Key releases a system-wide key hook (uiohook) would report; null when none runs. */
+  keyHook: FakeKeyHook | null = null;
+  private readonly holding = new Map<string, ReturnType<typeof setTimeout>>();
   register(accelerator: string, callback: () => void): boolean {
     if (this.taken.has(accelerator) || this.registered.has(accelerator)) return false;
     this.registered.set(accelerator, callback);
@@ -717,6 +749,53 @@ export class FakeGlobalShortcut {
     const callback = this.registered.get(accelerator);
     if (!callback) throw new Error(`${accelerator} is not registered`);
     callback();
+  }
+  /** The person holds the keys down: a press, then repeats where the platform repeats. */
+  keyDown(accelerator: string, { initialDelayMs = 500, intervalMs = 33 } = {}): void {
+    this.press(accelerator);
+    if (!this.repeatsWhenHeld) return;
+    const repeat = (delay: number): void => {
+      this.holding.set(
+        accelerator,
+        setTimeout(() => {
+          this.registered.get(accelerator)?.();
+          repeat(intervalMs);
+        }, delay),
+      );
+    };
+    repeat(initialDelayMs);
+  }
+  /** The person lets go: repeats stop, and a key hook sees the key (the accelerator's last part) go up. */
+  keyUp(accelerator: string): void {
+    clearTimeout(this.holding.get(accelerator));
+    this.holding.delete(accelerator);
+    this.keyHook?.release(accelerator.split('+').at(-1) ?? accelerator);
+  }
+}
+
+/** Stands in for uiohook-napi through main/key-hook.ts's KeyHook interface. */
+export class FakeKeyHook {
+  private readonly listeners = new Set<(key: string) => void>();
+  disposed = false;
+  onKeyUp(listener: (key: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  dispose(): void {
+    this.disposed = true;
+  }
+  release(key: string): void {
+    for (const listener of this.listeners) listener(key);
+  }
+}
+
+/** nativeTheme: the OS theme, switchable by a test (emits 'updated' like Electron). */
+export class FakeNativeTheme extends EventEmitter {
+  shouldUseDarkColors = true;
+  themeSource: 'system' | 'light' | 'dark' = 'system';
+  setOsDark(dark: boolean): void {
+    this.shouldUseDarkColors = dark;
+    this.emit('updated');
   }
 }
 
@@ -751,6 +830,7 @@ export class FakeElectron {
   readonly mediaAccess: Record<string, 'not-determined' | 'granted' | 'denied' | 'restricted' | 'unknown'> = { screen: 'granted' };
   readonly openedExternally: string[] = [];
   readonly globalShortcut = new FakeGlobalShortcut();
+  readonly nativeTheme = new FakeNativeTheme();
   readonly powerMonitor = new EventEmitter();
   readonly powerSaveBlocker = new FakePowerSaveBlocker();
   online = true;
@@ -782,6 +862,7 @@ export class FakeElectron {
       Tray: FakeTray,
       Menu: { buildFromTemplate: (items: Array<Record<string, unknown>>) => ({ items }) },
       nativeImage: { createFromPath: (path: string) => new FakeNativeImage(16, 16, path) },
+      nativeTheme: this.nativeTheme,
       globalShortcut: this.globalShortcut,
       powerMonitor: this.powerMonitor,
       powerSaveBlocker: this.powerSaveBlocker,

@@ -70,6 +70,7 @@ describe('electronegativity', () => {
         'main/app.ts:OPEN_EXTERNAL_JS_CHECK', // a constant System Settings URL
         'main/app.ts:PROTOCOL_HANDLER_JS_CHECK', // deep links: parseDeepLink, join screen only
         'main/windows.ts:PRELOAD_JS_CHECK', // the typed bridge, exposed to parley://app only
+        'main/certificate-pins.ts:CERTIFICATE_VERIFY_PROC_JS_CHECK', // pinned LAN hosts only, else Chromium's verdict
       ].sort(),
     );
   });

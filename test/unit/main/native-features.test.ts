@@ -5,8 +5,8 @@ import { IDLE_CALL_STATE, type CallState, type NotificationRequest } from '@cont
 import { findDeepLink, parseDeepLink } from '@main/deep-links';
 import { createShortcuts } from '@main/shortcuts';
 import { createMemoryLogger } from '@main/log';
-import { bootParley, type Booted } from '../../support/electron-fake/boot';
-import { FakeGlobalShortcut, FakeNotification, FakeTray } from '../../support/electron-fake';
+import { bootParley, MACOS_15, type Booted } from '../../support/electron-fake/boot';
+import { FakeGlobalShortcut, FakeKeyHook, FakeNotification, FakeTray } from '../../support/electron-fake';
 
 const ROOM = { serverUrl: 'https://meet.example.com', room: 'standup', title: 'Daily standup' };
 const IN_CALL: CallState = { ...IDLE_CALL_STATE, inCall: true, room: ROOM, microphoneEnabled: true, cameraEnabled: true };
@@ -136,7 +136,7 @@ describe('global shortcuts', () => {
     expect([...booted.fake.globalShortcut.registered.keys()].sort()).toEqual([config.pushToTalk, config.toggleMute].sort());
     expect(await booted.invoke('shortcuts:get-status')).toEqual({
       ok: true,
-      value: { pushToTalk: 'registered', toggleMute: 'registered' },
+      value: { pushToTalk: 'registered', toggleMute: 'registered', pushToTalkRelease: 'repeats-stop' },
     });
     await booted.invoke('call:update-state', IDLE_CALL_STATE);
     expect(booted.fake.globalShortcut.registered.size).toBe(0);
@@ -163,7 +163,13 @@ describe('global shortcuts', () => {
     vi.useFakeTimers();
     const globalShortcut = new FakeGlobalShortcut();
     const actions: string[] = [];
-    const shortcuts = createShortcuts({ globalShortcut, control: (action) => actions.push(action), log: createMemoryLogger() });
+    const shortcuts = createShortcuts({
+      globalShortcut,
+      control: (action) => actions.push(action),
+      platform: 'linux',
+      keyHook: null,
+      log: createMemoryLogger(),
+    });
     shortcuts.apply(config, true);
     globalShortcut.press(config.pushToTalk);
     expect(actions).toEqual(['push-to-talk-start']);
@@ -181,12 +187,70 @@ describe('global shortcuts', () => {
     vi.useFakeTimers();
     const globalShortcut = new FakeGlobalShortcut();
     const actions: string[] = [];
-    const shortcuts = createShortcuts({ globalShortcut, control: (action) => actions.push(action), log: createMemoryLogger() });
+    const shortcuts = createShortcuts({
+      globalShortcut,
+      control: (action) => actions.push(action),
+      platform: 'linux',
+      keyHook: null,
+      log: createMemoryLogger(),
+    });
     shortcuts.apply(config, true);
     globalShortcut.press(config.pushToTalk);
     shortcuts.apply(config, false);
     expect(actions).toEqual(['push-to-talk-start', 'push-to-talk-end']);
     expect(globalShortcut.registered.size).toBe(0);
+  });
+
+  it('macOS does not repeat a held shortcut: with the key hook, talking lasts until the key goes up', async () => {
+    const keyHook = new FakeKeyHook();
+    const booted = await bootParley({ platform: MACOS_15, loadKeyHook: async () => keyHook });
+    booted.fake.globalShortcut.keyHook = keyHook;
+    await booted.invoke('settings:update', { shortcuts: config });
+    await booted.invoke('call:update-state', IN_CALL);
+    vi.useFakeTimers();
+    booted.fake.globalShortcut.keyDown(config.pushToTalk);
+    // Long past the ~650 ms after which repeat inference would have given up on a key that never repeats.
+    vi.advanceTimersByTime(3000);
+    expect(sentTo(booted, 'call:control')).toEqual([{ action: 'push-to-talk-start', source: 'shortcut' }]);
+    booted.fake.globalShortcut.keyUp(config.pushToTalk);
+    expect(sentTo(booted, 'call:control')).toEqual([
+      { action: 'push-to-talk-start', source: 'shortcut' },
+      { action: 'push-to-talk-end', source: 'shortcut' },
+    ]);
+    expect(await booted.invoke('shortcuts:get-status')).toMatchObject({ value: { pushToTalkRelease: 'key-up' } });
+  });
+
+  it('macOS without a key hook: press to talk, press again to stop (never a cut-out mid-sentence)', async () => {
+    const booted = await bootParley({ platform: MACOS_15 });
+    await booted.invoke('settings:update', { shortcuts: config });
+    await booted.invoke('call:update-state', IN_CALL);
+    vi.useFakeTimers();
+    booted.fake.globalShortcut.keyDown(config.pushToTalk);
+    booted.fake.globalShortcut.keyUp(config.pushToTalk);
+    vi.advanceTimersByTime(5000);
+    expect(sentTo(booted, 'call:control')).toEqual([{ action: 'push-to-talk-start', source: 'shortcut' }]);
+    booted.fake.globalShortcut.keyDown(config.pushToTalk);
+    expect(sentTo(booted, 'call:control')).toEqual([
+      { action: 'push-to-talk-start', source: 'shortcut' },
+      { action: 'push-to-talk-end', source: 'shortcut' },
+    ]);
+    expect(await booted.invoke('shortcuts:get-status')).toMatchObject({ value: { pushToTalkRelease: 'press-again' } });
+  });
+
+  it('Linux/Windows with a key hook: repeats change nothing, the key going up ends it', async () => {
+    const keyHook = new FakeKeyHook();
+    const booted = await bootParley({ loadKeyHook: async () => keyHook });
+    booted.fake.globalShortcut.keyHook = keyHook;
+    await booted.invoke('settings:update', { shortcuts: config });
+    await booted.invoke('call:update-state', IN_CALL);
+    vi.useFakeTimers();
+    booted.fake.globalShortcut.keyDown(config.pushToTalk);
+    vi.advanceTimersByTime(2000);
+    booted.fake.globalShortcut.keyUp(config.pushToTalk);
+    expect(sentTo(booted, 'call:control')).toEqual([
+      { action: 'push-to-talk-start', source: 'shortcut' },
+      { action: 'push-to-talk-end', source: 'shortcut' },
+    ]);
   });
 
   it('reports a shortcut another app owns as unavailable', async () => {
@@ -196,7 +260,7 @@ describe('global shortcuts', () => {
     await booted.invoke('settings:update', { shortcuts: config });
     expect(await booted.invoke('shortcuts:get-status')).toEqual({
       ok: true,
-      value: { pushToTalk: 'registered', toggleMute: 'unavailable' },
+      value: { pushToTalk: 'registered', toggleMute: 'unavailable', pushToTalkRelease: 'repeats-stop' },
     });
   });
 });

@@ -25,7 +25,7 @@ describe('settings store', () => {
 
   it('rejects invalid settings with SETTINGS_INVALID and keeps the old ones', async () => {
     const store = createSettingsStore(join(tempDir(), 'settings.json'), createMemoryLogger());
-    await expect(store.update({ localHost: { enabled: true, port: 80, lanVisible: true } })).rejects.toMatchObject({
+    await expect(store.update({ localHost: { enabled: true, port: 80, lanVisible: true, lanAddress: null } })).rejects.toMatchObject({
       code: 'SETTINGS_INVALID',
     });
     expect(store.get().localHost.port).toBe(DEFAULT_SETTINGS.localHost.port);

@@ -13,7 +13,7 @@ import { fakeSource, INFO, person } from './fakes';
 function fakeBridge(initial: Settings = DEFAULT_SETTINGS) {
   let current = initial;
   const listeners = new Set<(s: Settings) => void>();
-  const status: ShortcutStatus = { pushToTalk: 'off', toggleMute: 'off' };
+  const status: ShortcutStatus = { pushToTalk: 'off', toggleMute: 'off', pushToTalkRelease: 'repeats-stop' };
   const bridge: SettingsBridge = {
     settings: {
       get: vi.fn(async () => current),

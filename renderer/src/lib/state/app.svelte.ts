@@ -11,6 +11,9 @@ import { hostPort } from '../api/host-port';
 import { loadCall, type CallModule } from '../call-chunk';
 import type { ConnectedRoom } from '../livekit/connect-room';
 import { apiProblem, connectProblem, endProblem, type Problem } from '../problems';
+import { desktop, notify } from '../desktop';
+import { SLEEP_PROBLEM } from '../desktop/sleep';
+import { forwardTeamNotifications } from '../desktop/team-notifications';
 import { meetingNotifications, reportCall } from './call-report.svelte';
 import { askToJoin, LOBBY_DENIED, waitForAdmission, type Admitted } from './join';
 import { e2eeForJoin, JoinRefused } from './join-e2ee';
@@ -33,7 +36,9 @@ export class AppState {
 
   readonly session = new Session();
   #room: ConnectedRoom['room'] | null = null;
-  #meetingCleanup: (() => void) | null = null;
+  #meetingCleanup: ((rejoinPending?: boolean) => void) | null = null;
+  /** Set while leaving a call because the computer is going to sleep. */
+  #pausedForSleep = false;
   #waitAbort: AbortController | null = null;
   /** Where to go after sign-in when a link or deep link asked for a room. */
   #pendingRoom: string | null = null;
@@ -121,6 +126,24 @@ export class AppState {
 
   #signedIn(token: string): void {
     this.session.signedIn(token, () => void this.signOut());
+    const events = this.events;
+    const serverUrl = this.serverUrl;
+    // Desktop: a team meeting starting (or someone joining your room) is worth a notification, also
+    // with no call running and the window hidden in the tray.
+    if (desktop && events && serverUrl) {
+      forwardTeamNotifications(
+        (listener) => events.listen(listener),
+        {
+          serverUrl,
+          currentRoom: () => {
+            const s = this.screen;
+            return (s.name === 'prejoin' || s.name === 'meeting') && s.target.kind === 'member' ? s.target.room : null;
+          },
+          userId: () => this.user?.id ?? null,
+        },
+        (request) => notify(request, '', ''),
+      );
+    }
     const room = this.#pendingRoom;
     this.#pendingRoom = null;
     if (room) void this.#toPrejoin({ kind: 'member', room, title: room });
@@ -143,7 +166,7 @@ export class AppState {
   }
 
   /** From a desktop deep link or notification. */
-  openRoomRef(serverUrl: string, room: string): void {
+  openRoomRef(serverUrl: string, room: string, title = room): void {
     if (this.screen.name === 'meeting') return; // Never yank someone out of a call.
     if (serverUrl.replace(/\/+$/, '') !== this.serverUrl) {
       this.#pendingRoom = room;
@@ -154,7 +177,7 @@ export class AppState {
       this.#pendingRoom = room;
       return;
     }
-    void this.#toPrejoin({ kind: 'member', room, title: room });
+    void this.#toPrejoin({ kind: 'member', room, title });
   }
 
   #go(screen: Screen): void {
@@ -277,17 +300,20 @@ export class AppState {
         if (c.phase === 'disconnected' && c.endReason) this.#meetingEnded(target, endProblem(c.endReason));
       });
     });
-    this.#meetingCleanup = () => {
+    this.#meetingCleanup = (rejoinPending = false) => {
       stopWatch();
-      stopReport();
+      stopReport({ rejoinPending });
       stopHooks();
       stop();
     };
     this.screen = { name: 'meeting', target, meeting };
   }
 
-  #meetingEnded(target: JoinTarget, problem: Problem | null): void {
-    this.#meetingCleanup?.();
+  #meetingEnded(target: JoinTarget, ended: Problem | null): void {
+    const problem = this.#pausedForSleep ? SLEEP_PROBLEM : ended;
+    this.#pausedForSleep = false;
+    // A dropped call stays worth rejoining: main then arms recoverCall on wake-up or network return.
+    this.#meetingCleanup?.(problem?.kind === 'connection-lost' && target.kind === 'member');
     this.#meetingCleanup = null;
     this.#room = null;
     if (!problem && target.kind === 'member') this.screen = { name: 'home' };
@@ -296,6 +322,13 @@ export class AppState {
 
   async leave(): Promise<void> {
     await this.#room?.disconnect();
+  }
+
+  /** The computer is about to sleep: leave cleanly (others see you go) and rejoin when it wakes. */
+  async pauseForSleep(): Promise<void> {
+    if (this.screen.name !== 'meeting' || this.screen.target.kind !== 'member' || !this.#room) return;
+    this.#pausedForSleep = true;
+    await this.#room.disconnect();
   }
 
   /**

@@ -13,7 +13,15 @@ export interface CallRoom {
 }
 
 // Written out rather than imported: the contract's runtime half (zod schemas) stays out of the first chunk.
-const IDLE: CallState = { inCall: false, room: null, microphoneEnabled: false, cameraEnabled: false, sharingScreen: false, isHost: false };
+const IDLE: CallState = {
+  inCall: false,
+  room: null,
+  microphoneEnabled: false,
+  cameraEnabled: false,
+  sharingScreen: false,
+  isHost: false,
+  rejoinPending: false,
+};
 
 export function meetingNotifications(ref: CallRoom): MeetingEvents {
   return {
@@ -34,8 +42,12 @@ export function meetingNotifications(ref: CallRoom): MeetingEvents {
   };
 }
 
-/** Reports every change of the call until the returned stop, which reports that no call is up. */
-export function reportCall(meeting: MeetingState, ref: CallRoom): () => void {
+/**
+ * Reports every change of the call until the returned stop, which reports that no call is up, or,
+ * for a call that dropped, that it waits to be rejoined (main then arms recoverCall on wake-up or
+ * when the network is back).
+ */
+export function reportCall(meeting: MeetingState, ref: CallRoom): (after?: { rejoinPending: boolean }) => void {
   const stop = $effect.root(() => {
     $effect(() => {
       const local = meeting.local;
@@ -46,11 +58,12 @@ export function reportCall(meeting: MeetingState, ref: CallRoom): () => void {
         cameraEnabled: local?.cameraEnabled ?? false,
         sharingScreen: meeting.sharing,
         isHost: meeting.isHost,
+        rejoinPending: false,
       });
     });
   });
-  return () => {
+  return (after) => {
     stop();
-    reportCallState(IDLE);
+    reportCallState(after?.rejoinPending ? { ...IDLE, room: desktop ? ref : null, rejoinPending: true } : IDLE);
   };
 }
