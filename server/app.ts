@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -101,6 +102,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
     // The web client loads LiveKit's workers and media; COEP would block cross-origin media it needs.
     crossOriginEmbedderPolicy: false,
   });
+  await app.register(cors, corsOptions(ctx.settings.corsOrigins ?? []));
   await app.register(rateLimit, {
     max: ctx.settings.rateLimitPerMinute,
     timeWindow: '1 minute',
@@ -156,6 +158,24 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   });
 
   return app;
+}
+
+/** The desktop app's pages (parley://app) call the team server from their own origin. */
+export const DESKTOP_ORIGINS = ['parley://app'] as const;
+
+/**
+ * CORS for exactly the desktop app and the origins an operator lists; any other origin gets no
+ * Access-Control-* header, so a browser keeps it out. Bearer tokens, no cookies: no credentials.
+ */
+function corsOptions(extra: readonly string[]) {
+  const allowed = new Set<string>([...DESKTOP_ORIGINS, ...extra]);
+  return {
+    origin: (origin: string | undefined, done: (err: Error | null, allow: boolean) => void) => done(null, !!origin && allowed.has(origin)),
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'accept'],
+    credentials: false,
+    maxAge: 600,
+  };
 }
 
 /** Hashed asset names never change content: cache forever; the shell must always be revalidated. */

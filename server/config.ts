@@ -23,6 +23,13 @@ const intIn = (min: number, max: number) =>
     .min(min, `must be an integer ${min}..${max}`)
     .max(max, `must be an integer ${min}..${max}`);
 
+const origin = z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/[^/\s?#]+$/i, 'each must be an origin like https://meet.example.com');
+/** Comma-separated in the environment, an array in the config file. */
+const originList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
+  .pipe(z.array(origin).max(50));
+
 /** Each key, its environment variable, and its schema. The docs table in docs/server.md mirrors this. */
 export const SETTINGS = {
   dataDir: { env: 'DATA_DIR', schema: z.string().min(1) },
@@ -42,6 +49,7 @@ export const SETTINGS = {
   metricsToken: { env: 'METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters') },
   rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', schema: intIn(10, 1_000_000) },
   webClientDir: { env: 'WEB_CLIENT_DIR', schema: z.string().min(1) },
+  corsOrigins: { env: 'CORS_ORIGINS', schema: originList },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }) },
 } as const;
 

@@ -25,6 +25,8 @@ export interface RuntimeSettings {
   rateLimitPerMinute: number;
   trustProxy: boolean;
   webClientDir: string | undefined;
+  /** Origins besides the desktop app's that may call the API from a page (CORS_ORIGINS). */
+  corsOrigins?: readonly string[];
 }
 
 /** Everything the routes share: stores, services and in-memory state. One per running server. */

@@ -49,6 +49,8 @@ export interface TeamServerOptions {
   rateLimitPerMinute?: number;
   /** Per-IP limit of the routes that check secrets (default 30/min). */
   authRateLimitPerMinute?: number;
+  /** Web origins besides the desktop app's allowed to call the API cross-origin. */
+  corsOrigins?: string[];
 }
 
 export interface RunningTeamServer {
@@ -103,6 +105,7 @@ export function optionsFromSettings(s: ServerSettings): TeamServerOptions {
     ...(s.trustProxy !== undefined ? { trustProxy: s.trustProxy } : {}),
     ...(s.metricsToken ? { metricsToken: s.metricsToken } : {}),
     ...(s.rateLimitPerMinute ? { rateLimitPerMinute: s.rateLimitPerMinute } : {}),
+    ...(s.corsOrigins?.length ? { corsOrigins: s.corsOrigins } : {}),
   };
 }
 
@@ -143,6 +146,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<RunningT
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 1200,
     trustProxy: opts.trustProxy ?? false,
     webClientDir: opts.webClientDir ?? (root ? join(root, 'out', 'renderer') : undefined),
+    corsOrigins: opts.corsOrigins ?? [],
   };
   const ctx = createContext({ settings, log, db, livekit: lk, setupCode });
 

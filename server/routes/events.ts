@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServerEvent } from '@contracts/api';
 import { principalOf } from '../auth/guard';
@@ -20,6 +21,8 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
+          // Headers hooks already set on the reply (CORS) are not sent for a hijacked reply otherwise.
+          ...(reply.getHeaders() as OutgoingHttpHeaders),
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-store',
           connection: 'keep-alive',
