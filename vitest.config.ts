@@ -34,6 +34,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          // The desktop-app harness loads the built main process through Node's own loader.
+          server: { deps: { external: [/test\/support\/desktop-app\/native-import\.mjs/] } },
           globalSetup: ['test/support/global-setup.ts', 'test/support/global-setup-browser.ts'],
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,

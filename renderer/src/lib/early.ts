@@ -5,9 +5,13 @@ import type { ServerInfo } from '@contracts/api';
 import { apiClient } from './api/client';
 import { KEYS, load, SessionSchema } from './storage';
 
-/** The web client is served by the team server itself; the desktop app loads from parley://. */
+/**
+ * The web client is served by the team server itself; the desktop app's pages (parley://app) are
+ * not, and it is the bridge that says so, not the scheme of the page's own address.
+ */
 export function servedByTeamServer(): boolean {
-  return typeof location !== 'undefined' && (location.protocol === 'http:' || location.protocol === 'https:');
+  if (typeof location === 'undefined' || (window as { parley?: unknown }).parley) return false;
+  return location.protocol === 'http:' || location.protocol === 'https:';
 }
 
 /** The server the app will talk to first: this origin in a browser, the remembered one on desktop. */
