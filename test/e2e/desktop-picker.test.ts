@@ -17,6 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildContentSecurityPolicy } from '@main/csp';
 import type { ParleyOptions } from '@main/app';
 import { launchBrowser } from '../support/browser';
+import { actionThatClosesItsPage } from '../support/closing-action';
 import { bootParley, MACOS_14, WINDOWS, type Booted } from '../support/electron-fake/boot';
 import { createFakeElectron, type FakeBrowserWindow, type FakeElectron } from '../support/electron-fake';
 
@@ -194,10 +195,9 @@ describe('desktop picker flow (request -> picker -> choice -> callback)', () => 
     await expect(page.getByTestId('share').isDisabled()).resolves.toBe(true);
     await editor.click();
     await page.getByTestId('share-audio').check();
-    await page.getByTestId('share').click();
+    await actionThatClosesItsPage(page, (p) => p.getByTestId('share').click());
 
     await expect(granted).resolves.toEqual({ video: { id: 'window:101:0', name: 'Quarterly report — Editor' }, audio: 'loopback' });
-    await closed(page);
   });
 
   it('a double click shares at once, without audio unless asked', async () => {
@@ -205,7 +205,7 @@ describe('desktop picker flow (request -> picker -> choice -> callback)', () => 
     const granted = requestShare(booted, true);
     const page = await pickerPage(booted, mirrored);
     await page.locator('[data-source-id="screen:0:0"] img.thumb').waitFor();
-    await page.locator('[data-source-id="screen:0:0"]').dblclick();
+    await actionThatClosesItsPage(page, (p) => p.locator('[data-source-id="screen:0:0"]').dblclick());
     await expect(granted).resolves.toEqual({ video: { id: 'screen:0:0', name: 'Entire Screen' } });
   });
 
@@ -214,12 +214,13 @@ describe('desktop picker flow (request -> picker -> choice -> callback)', () => 
     const granted = requestShare(booted);
     const page = await pickerPage(booted, mirrored);
     await page.locator('[data-source-id="window:202:0"]').click();
-    await page.getByTestId('share').click();
+    await actionThatClosesItsPage(page, (p) => p.getByTestId('share').click());
     await granted;
     const bar = booted.shareBarWindow() as FakeBrowserWindow;
     expect(bar.contentProtection).toBe(true);
     const barPage = (await mirrored.get(bar)) as Page;
     await expect.poll(() => barPage.getByTestId('share-bar-text').textContent()).toBe('Sharing Terminal');
+    // Stop ends the share; the bar closes once the renderer reports it (not here: the main window is a fake).
     await barPage.getByTestId('share-bar-stop').click();
     await expect.poll(() => booted.main.webContents.sent.some((message) => message.channel === 'share:stop')).toBe(true);
     expect(booted.main.webContents.sent.filter((message) => message.channel === 'share:stop').map((message) => message.payload)).toEqual([
@@ -236,7 +237,7 @@ describe('desktop picker flow (request -> picker -> choice -> callback)', () => 
     booted.fake.desktopCapturer.sources = booted.fake.desktopCapturer.sources.filter((source) => source.id !== 'window:202:0');
     await page.locator('[data-source-id="window:202:0"]').waitFor({ state: 'detached' });
     expect(await page.getByTestId('share').isDisabled()).toBe(true);
-    await page.getByTestId('cancel').click();
+    await actionThatClosesItsPage(page, (p) => p.getByTestId('cancel').click());
     await expect(granted).resolves.toBeNull();
   });
 });
@@ -246,7 +247,7 @@ describe('desktop picker denials', () => {
     const { booted, mirrored } = await boot();
     const granted = requestShare(booted);
     const page = await pickerPage(booted, mirrored);
-    await page.getByTestId('cancel').click();
+    await actionThatClosesItsPage(page, (p) => p.getByTestId('cancel').click());
     await expect(granted).resolves.toBeNull();
   });
 
@@ -255,11 +256,7 @@ describe('desktop picker denials', () => {
     const granted = requestShare(booted);
     const page = await pickerPage(booted, mirrored);
     await page.getByTestId('cancel').waitFor();
-    // The keydown alone cancels, and main may close the picker window before a keyup could follow:
-    // a page closed by our own cancel is success, any other failure is not.
-    await page.keyboard.down('Escape').catch((error: unknown) => {
-      if (!page.isClosed()) throw error;
-    });
+    await actionThatClosesItsPage(page, (p) => p.keyboard.press('Escape'));
     await expect(granted).resolves.toBeNull();
   });
 
@@ -296,7 +293,7 @@ describe('desktop picker denials', () => {
     const page = await pickerPage(booted, mirrored);
     await expect(requestShare(booted)).resolves.toBeNull();
     await page.locator('[data-source-id="screen:0:0"]').click();
-    await page.getByTestId('share').click();
+    await actionThatClosesItsPage(page, (p) => p.getByTestId('share').click());
     await expect(first).resolves.toEqual({ video: { id: 'screen:0:0', name: 'Entire Screen' } });
   });
 
@@ -317,7 +314,7 @@ describe('desktop picker denials', () => {
     await page.getByRole('button', { name: 'Open System Settings' }).click();
     await expect.poll(() => booted.fake.openedExternally.length).toBe(1);
     expect(booted.fake.openedExternally).toEqual(['x-apple.systempreferences:com.apple.preference.security?Privacy_ScreenCapture']);
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await actionThatClosesItsPage(page, (p) => p.getByRole('button', { name: 'Cancel' }).click());
     await expect(granted).resolves.toBeNull();
   });
 
@@ -342,7 +339,7 @@ describe('desktop picker denials', () => {
     expect(attempts.external).toContain('[IPC_FORBIDDEN_SENDER]');
     expect(attempts.stop).toContain('[IPC_FORBIDDEN_SENDER]');
     expect(booted.fake.openedExternally).toEqual([]);
-    await page.getByTestId('cancel').click();
+    await actionThatClosesItsPage(page, (p) => p.getByTestId('cancel').click());
     await expect(granted).resolves.toBeNull();
   });
 });
