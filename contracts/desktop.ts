@@ -178,6 +178,8 @@ export const NavigationSchema = z.discriminatedUnion('view', [
     /** A LAN host's certificate pin that came with the link; main has saved the server with it. */
     pin: CertificatePinSchema.optional(),
   }),
+  /** A link to a team server with no room in it (Host on this computer's link): sign in there. */
+  z.object({ view: z.literal('connect'), serverUrl: ServerUrlSchema, pin: CertificatePinSchema.optional() }),
   z.object({ view: z.literal('meeting'), panel: MeetingPanelSchema.nullable() }),
   z.object({ view: z.literal('settings') }),
 ]);
@@ -333,6 +335,8 @@ export const LocalHostStatusSchema = z.object({
   fingerprint: z.string().max(200).nullable(),
   /** The same certificate's public key pin, for parley:// links (the desktop app on another computer trusts it). */
   pin: CertificatePinSchema.nullable(),
+  /** The one-time code that makes the first account the team's admin, until someone has used it. */
+  setupCode: z.string().max(100).nullable(),
   /** Who is in a meeting on this server right now, by room. */
   connected: z.array(z.object({ room: z.string().max(100), names: z.array(z.string().max(100)).max(500) })).max(200),
   error: BridgeErrorSchema.nullable(),

@@ -3,17 +3,16 @@
 // parley://join/http%3A%2F%2F192.168.1.20%3A7800/standup for a LAN host.
 // A LAN host's link adds its certificate pin: parley://join/https%3A%2F%2F192.168.1.20%3A7800/standup?pin=<base64>.
 // A link only opens the join screen; joining always needs a click in the app.
-import { APP_SCHEME, CertificatePinSchema, RoomRefSchema, type Navigation, type RoomRef } from '@contracts/desktop';
+import { APP_SCHEME, CertificatePinSchema, RoomRefSchema, ServerUrlSchema, type Navigation, type RoomRef } from '@contracts/desktop';
 import type { Logger } from './log';
 
 export function parseDeepLink(link: string): RoomRef | null {
-  return parseJoinLink(link)?.room ?? null;
+  const parsed = parseJoinLink(link);
+  return parsed && 'room' in parsed ? parsed.room : null;
 }
 
-export interface JoinLink {
-  room: RoomRef;
-  pin?: string;
-}
+/** A room on a server, or (with no room segment) just the server. */
+export type JoinLink = { room: RoomRef; pin?: string } | { serverUrl: string; pin?: string };
 
 export function parseJoinLink(link: string): JoinLink | null {
   if (link.length > 4096) return null;
@@ -30,13 +29,13 @@ export function parseJoinLink(link: string): JoinLink | null {
   const pin = rawPin === null ? undefined : CertificatePinSchema.safeParse(rawPin.replace(/ /g, '+'));
   if (pin && !pin.success) return null;
   const segments = url.pathname.split('/').filter((segment) => segment !== '');
-  if (segments.length !== 2) return null;
-  const [serverSegment, roomSegment] = segments as [string, string];
+  if (segments.length !== 1 && segments.length !== 2) return null;
+  const [serverSegment, roomSegment] = segments as [string, string | undefined];
   let server: string;
-  let room: string;
+  let room: string | null;
   try {
     server = decodeURIComponent(serverSegment);
-    room = decodeURIComponent(roomSegment);
+    room = roomSegment === undefined ? null : decodeURIComponent(roomSegment);
   } catch {
     return null;
   }
@@ -49,10 +48,15 @@ export function parseJoinLink(link: string): JoinLink | null {
   } catch {
     return null;
   }
-  const result = RoomRefSchema.safeParse({ serverUrl: origin, room });
-  if (!result.success) return null;
   // A pin only means something for TLS.
   if (pin && !origin.startsWith('https://')) return null;
+  if (room === null) {
+    const server = ServerUrlSchema.safeParse(origin);
+    if (!server.success) return null;
+    return pin ? { serverUrl: server.data, pin: pin.data } : { serverUrl: server.data };
+  }
+  const result = RoomRefSchema.safeParse({ serverUrl: origin, room });
+  if (!result.success) return null;
   return pin ? { room: result.data, pin: pin.data } : { room: result.data };
 }
 
@@ -86,10 +90,12 @@ export function createDeepLinkRouter(deps: DeepLinkRouterDeps): DeepLinkRouter {
         deps.log.warn('deep-link.rejected', { link: link.slice(0, 200) });
         return;
       }
-      const { room, pin } = parsed;
-      if (pin) deps.rememberPin(room.serverUrl, pin);
-      const navigation: Navigation = pin ? { view: 'join', room, source: 'deep-link', pin } : { view: 'join', room, source: 'deep-link' };
-      deps.log.info('deep-link.received', { server: room.serverUrl, room: room.room });
+      const serverUrl = 'room' in parsed ? parsed.room.serverUrl : parsed.serverUrl;
+      if (parsed.pin) deps.rememberPin(serverUrl, parsed.pin);
+      const pin = parsed.pin ? { pin: parsed.pin } : {};
+      const navigation: Navigation =
+        'room' in parsed ? { view: 'join', room: parsed.room, source: 'deep-link', ...pin } : { view: 'connect', serverUrl, ...pin };
+      deps.log.info('deep-link.received', { server: serverUrl, room: 'room' in parsed ? parsed.room.room : null });
       if (ready) {
         deps.bringToFront();
         deps.navigate(navigation);

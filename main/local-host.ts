@@ -15,6 +15,7 @@ import type { Logger } from './log';
 
 export interface RunningTeamServer {
   url: string;
+  setupCode?: string;
   /** The embedded SFU, when the server started one. */
   sfu?: { ports: { http: number } };
   context?: { livekit: { participantsByRoom(): Promise<Map<string, Array<{ displayName: string }>>> } };
@@ -71,7 +72,16 @@ export function lanAddresses(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): s
     .map((entry) => entry.address);
 }
 
-const STOPPED: LocalHostStatus = { state: 'stopped', url: null, lanUrls: [], fingerprint: null, pin: null, connected: [], error: null };
+const STOPPED: LocalHostStatus = {
+  state: 'stopped',
+  url: null,
+  lanUrls: [],
+  fingerprint: null,
+  pin: null,
+  setupCode: null,
+  connected: [],
+  error: null,
+};
 
 export function createLocalHost(deps: LocalHostDeps): LocalHost {
   const log = deps.log.child({ module: 'local-host' });
@@ -173,6 +183,7 @@ export function createLocalHost(deps: LocalHostDeps): LocalHost {
         lanUrls,
         fingerprint: certificate?.fingerprint ?? null,
         pin: certificate?.pin ?? null,
+        setupCode: server.setupCode ?? null,
         connected: [],
         error: null,
       });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { inject } from 'vitest';
 import {
   FakeNativeImage,
   FakeNotification,
@@ -203,6 +204,8 @@ export async function launchDesktopApp(options: DesktopAppOptions): Promise<Desk
   // Electron-only parts of `process` that main reads.
   const electronProcess = process as NodeJS.Process & { getSystemVersion?: () => string; resourcesPath?: string };
   electronProcess.getSystemVersion ??= () => '6.8.0';
+  // Host on this computer runs the SFU this test run obtained (main reads it from a checkout's environment).
+  process.env.LIVEKIT_SERVER_BIN = inject('livekitBinary');
   if (options.serverUrl) process.env.PARLEY_SERVER_URL = options.serverUrl;
   else delete process.env.PARLEY_SERVER_URL;
   (globalThis as { __parleyElectronModules?: unknown }).__parleyElectronModules = fake.modules();
