@@ -10,7 +10,7 @@ import { KEYS, load, SessionSchema } from './storage';
  * not, and it is the bridge that says so, not the scheme of the page's own address.
  */
 export function servedByTeamServer(): boolean {
-  if (typeof location === 'undefined' || (window as { parley?: unknown }).parley) return false;
+  if (typeof location === 'undefined' || (globalThis as { parley?: unknown }).parley) return false;
   return location.protocol === 'http:' || location.protocol === 'https:';
 }
 

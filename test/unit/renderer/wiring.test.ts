@@ -39,7 +39,7 @@ describe('SettingsState', () => {
     const stop = s.start();
     await flush();
     expect(s.settings?.shortcuts.enabled).toBe(false);
-    expect(s.shortcutStatus).toEqual({ pushToTalk: 'off', toggleMute: 'off' });
+    expect(s.shortcutStatus).toEqual({ pushToTalk: 'off', toggleMute: 'off', pushToTalkRelease: 'repeats-stop' });
     f.push({ ...DEFAULT_SETTINGS, closeToTray: false });
     expect(s.settings?.closeToTray).toBe(false);
     stop();
