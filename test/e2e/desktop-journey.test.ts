@@ -12,7 +12,7 @@ import { APP_STAND_IN_ORIGIN } from '../support/desktop-app/origins';
 import { NodeParticipant } from '../support/node-participant';
 import { startStack, type TestStack } from '../support/stack';
 import { addUser, PASSWORD, setupAdmin, type SignedIn } from '../support/team-api';
-import { decodingVideos, guestAsks, prepare, tile, totalFramesDecoded } from './meeting-support';
+import { decodingVideos, guestAsks, prepare, shoot, tile, totalFramesDecoded } from './meeting-support';
 
 let stack: TestStack;
 let browser: TestBrowser;
@@ -64,6 +64,11 @@ describe('the desktop app, whole', () => {
     await desk.getByLabel('Mute or unmute').press('Tab');
     await desk.getByLabel('Work in other apps during a call').check();
     await expect.poll(() => desk.getByLabel('Work in other apps during a call').isChecked()).toBe(true);
+    // Every desktop setting has its place here: hosting, window, updates.
+    for (const section of ['Host on this computer', 'Window', /^Updates/]) await desk.getByRole('group', { name: section }).waitFor();
+    await desk.getByLabel('Mute or unmute').blur();
+    await desk.getByTestId('settings').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await shoot(desk, 'settings.png');
     await desk.keyboard.press('Escape');
   });
 
@@ -175,6 +180,8 @@ describe('the desktop app, whole', () => {
     await expect.poll(() => app.fake.globalShortcut.isRegistered(shortcut), { timeout: 30_000 }).toBe(true);
     await desk.getByRole('button', { name: 'Unmute microphone' }).click();
     await expect.poll(() => tile(guest, 'Ada').getAttribute('data-muted'), { timeout: 30_000 }).toBe('false');
+    await desk.getByRole('button', { name: 'Mute microphone' }).waitFor();
+    await expect.poll(() => app.tray().tooltip).toContain('microphone on');
     // The person is in another app: the shortcut reaches Parley anyway.
     app.mainWindow().blur();
     app.fake.globalShortcut.press(shortcut);

@@ -265,34 +265,6 @@ describe('a meeting of three through the real SFU', () => {
     await newcomer.close();
     await admin2.close();
   });
-
-  it('settings open from home, with the desktop sections when the bridge is there', async () => {
-    const page = await browser.newPage();
-    // A stand-in for the preload's window.parley: enough of the bridge for home and settings.
-    await page.addInitScript(fakeDesktopBridge);
-    await signIn(page, stack.url, 'bob', admin.password);
-    await page.getByRole('button', { name: 'Open settings' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Settings' });
-    await dialog.getByLabel('Push to talk').waitFor({ timeout: 10_000 });
-    await dialog.getByLabel('Server name').fill('Office');
-    await dialog.getByLabel('Server address').fill('https://meet.example.com');
-    await dialog.getByRole('button', { name: 'Add server' }).click();
-    await dialog.getByRole('button', { name: 'Remove server Office' }).waitFor({ timeout: 5_000 });
-    await dialog.getByLabel('Push to talk').fill('CommandOrControl+Shift+Space');
-    await dialog.getByLabel('Push to talk').press('Tab');
-    await expect
-      .poll(() =>
-        page.evaluate(
-          () => (window as unknown as { __settings: { shortcuts: { pushToTalk: string | null } } }).__settings.shortcuts.pushToTalk,
-        ),
-      )
-      .toBe('CommandOrControl+Shift+Space');
-    // The picture starts at the top of the dialog, with nothing focused.
-    await dialog.getByLabel('Push to talk').blur();
-    await dialog.getByTestId('settings').evaluate((el) => el.scrollTo(0, 0));
-    await shoot(page, 'settings.png');
-    await page.close();
-  });
 });
 
 describe('the theme', () => {
@@ -332,40 +304,3 @@ describe('the theme', () => {
     await page.close();
   });
 });
-
-/** Runs in the page before its scripts: a window.parley whose settings live in window.__settings. */
-function fakeDesktopBridge(): void {
-  type Listener = (value: unknown) => void;
-  const w = window as unknown as Record<string, unknown>;
-  let settings = {
-    version: 1,
-    teamServers: [] as unknown[],
-    devices: { audioInputId: null, audioOutputId: null, videoInputId: null },
-    shortcuts: { enabled: true, pushToTalk: null as string | null, toggleMute: 'CommandOrControl+Shift+M' },
-    notifications: { enabled: true },
-    closeToTray: true,
-    screenShare: { preferSystemPicker: false },
-    localHost: { enabled: false, port: 7800, lanVisible: true },
-    updates: { automatic: true },
-  };
-  w.__settings = settings;
-  const changed = new Set<Listener>();
-  const off = () => () => undefined;
-  w.parley = {
-    app: { getInfo: async () => ({}), ready: async () => undefined, openExternal: async () => undefined, onNavigate: off },
-    settings: {
-      get: async () => settings,
-      update: async (patch: Record<string, unknown>) => {
-        settings = { ...settings, ...patch };
-        w.__settings = settings;
-        changed.forEach((l) => l(settings));
-        return settings;
-      },
-      onChanged: (l: Listener) => (changed.add(l), () => changed.delete(l)),
-    },
-    call: { updateState: async () => undefined, onControl: off, onShareStop: off },
-    system: { onPower: off, getScreenAccess: async () => ({ status: 'granted' }), openScreenSettings: async () => undefined },
-    notifications: { show: async () => ({ shown: false, reason: 'window-focused' }) },
-    shortcuts: { getStatus: async () => ({ pushToTalk: settings.shortcuts.pushToTalk ? 'registered' : 'off', toggleMute: 'registered' }) },
-  };
-}
