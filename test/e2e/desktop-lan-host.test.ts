@@ -12,7 +12,7 @@ import { launchBrowser, type TestBrowser } from '../support/browser';
 import { launchDesktopApp, type DesktopApp } from '../support/desktop-app/launch';
 import { createLan, type TestLan } from '../support/lan';
 import { anonymous, PASSWORD } from '../support/team-api';
-import { decodingVideos, guestAsks } from './meeting-support';
+import { decodingVideos, guestAsks, shoot } from './meeting-support';
 
 let lan: TestLan;
 let browser: TestBrowser;
@@ -107,5 +107,7 @@ describe('Host on this computer, on the LAN', () => {
     await expect
       .poll(() => host.getByTestId('host-connected').textContent(), { timeout: 30_000 })
       .toMatch(/lan: (Grace, Linus|Linus, Grace)/);
+    await host.getByTestId('host-share').scrollIntoViewIfNeeded();
+    await shoot(desk, 'host-on-lan.png');
   });
 });
