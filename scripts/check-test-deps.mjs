@@ -1,11 +1,17 @@
 #!/usr/bin/env node
 // Runs before `npm test`: every system dependency the tiers need is present, or one line says what
 // to install. Nothing is skipped silently.
+import { spawnSync } from 'node:child_process';
 import { CHROMIUM_INSTALL_HINT, findChromium } from './chromium.mjs';
 import { obtainLivekitServer } from './obtain-livekit-server.mjs';
 
 if (!findChromium()) {
   process.stderr.write(`${CHROMIUM_INSTALL_HINT}\n`);
+  process.exit(1);
+}
+// The LAN test builds a second "computer" from a network namespace (test/support/lan.ts).
+if (spawnSync('ip', ['-V'], { stdio: 'ignore' }).status !== 0) {
+  process.stderr.write('`ip` is missing: install iproute2 (`sudo apt-get install -y iproute2`); the LAN test needs it, and root.\n');
   process.exit(1);
 }
 try {
