@@ -29,8 +29,6 @@ export interface DesktopAppOptions {
   browser: Browser;
   /** What `npm start` passes: the team server to offer on first launch. */
   serverUrl?: string;
-  /** Extra Chromium permissions the harness may not derive from main (none by default). */
-  timings?: never;
 }
 
 export interface DesktopApp {
