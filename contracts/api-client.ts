@@ -5,33 +5,28 @@
  */
 import {
   ErrorBody,
+  ROUTES,
+  routePath,
+  type ChangePasswordRequest,
   type CreateGuestLinkRequest,
   type CreateInviteRequest,
   type CreateRoomRequest,
   type ErrorCode,
-  type GuestJoinResponse,
-  type GuestLink,
-  type Invite,
   type JoinRequest,
-  type JoinResponse,
-  type LobbyList,
   type LoginRequest,
-  type MeetingList,
   type MeetingQuery,
-  type Readiness,
   type RegisterRequest,
-  type Room,
-  type RoomList,
+  type RoomListQuery,
+  type RouteInput,
+  type RouteName,
+  type RouteOutput,
   type ServerEvent,
-  type ServerInfo,
   type SessionResponse,
   type SetupRequest,
-  type TicketStatus,
   type TrackSourceName,
   type UpdateRoomRequest,
   type UpdateUserRequest,
-  type User,
-  type UserList,
+  type Room,
 } from './api';
 
 export class ApiError extends Error {
@@ -66,10 +61,6 @@ export interface EventStreamOptions {
   retryMs?: number;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-const seg = (s: string) => encodeURIComponent(s);
-
 export function createApiClient(opts: ApiClientOptions) {
   const base = opts.baseUrl.replace(/\/+$/, '');
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
@@ -94,11 +85,23 @@ export function createApiClient(opts: ApiClientOptions) {
     return new ApiError(res.status, res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', `HTTP ${res.status}`);
   }
 
-  async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  /**
+   * Calls route `name` of the shared route table: its method and path (params filled in, query
+   * encoded) come from there, and so does the type of what it answers, so no path or type is
+   * written twice.
+   */
+  async function call<N extends RouteName>(
+    name: N,
+    input: RouteInput<(typeof ROUTES)[N]> = {} as RouteInput<(typeof ROUTES)[N]>,
+    signal?: AbortSignal,
+  ): Promise<RouteOutput<(typeof ROUTES)[N]>> {
+    const spec = ROUTES[name];
+    const { params, query: q, body } = input as { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
+    const url = `${base}${routePath(spec, params)}${q ? query(q) : ''}`;
     let res: Response;
     try {
-      res = await doFetch(`${base}${path}`, {
-        method,
+      res = await doFetch(url, {
+        method: spec.method,
         headers: headers(body !== undefined),
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         ...(signal ? { signal } : {}),
@@ -108,13 +111,13 @@ export function createApiClient(opts: ApiClientOptions) {
       throw new ApiError(0, 'NETWORK', `cannot reach ${base}: ${(err as Error).message}`);
     }
     if (!res.ok) throw await toError(res);
-    if (res.status === 204) return undefined as T;
-    return (await res.json()) as T;
+    if (res.status === 204) return undefined as RouteOutput<(typeof ROUTES)[N]>;
+    return (await res.json()) as RouteOutput<(typeof ROUTES)[N]>;
   }
 
-  function query(params: Record<string, string | number | undefined>): string {
+  function query(params: Record<string, unknown>): string {
     const q = Object.entries(params)
-      .filter((e): e is [string, string | number] => e[1] !== undefined)
+      .filter((e): e is [string, string | number | boolean] => e[1] !== undefined && e[1] !== null)
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
       .join('&');
     return q ? `?${q}` : '';
@@ -133,7 +136,7 @@ export function createApiClient(opts: ApiClientOptions) {
       while (!closed) {
         let fatal = false;
         try {
-          const res = await doFetch(`${base}/api/v1/events`, {
+          const res = await doFetch(`${base}${ROUTES.events.path}`, {
             headers: { ...headers(false), accept: 'text/event-stream' },
             signal: controller.signal,
           });
@@ -168,6 +171,24 @@ export function createApiClient(opts: ApiClientOptions) {
     };
   }
 
+  async function signedIn(s: Promise<SessionResponse>): Promise<SessionResponse> {
+    const session = await s;
+    token = session.token;
+    return session;
+  }
+
+  /** Every room, page after page (the listing is paged so no one answer grows without bound). */
+  async function listAllRooms(): Promise<{ rooms: Room[] }> {
+    const rooms: Room[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await call('listRooms', { query: { limit: 200, ...(after ? { after } : {}) } });
+      rooms.push(...page.rooms);
+      if (!page.next) return { rooms };
+      after = page.next;
+    }
+  }
+
   return {
     setToken(next: string | undefined): void {
       token = next;
@@ -175,70 +196,65 @@ export function createApiClient(opts: ApiClientOptions) {
     get token(): string | undefined {
       return token;
     },
+    /** Any route of the table by name, for callers that go beyond the helpers below. */
+    call,
 
     // server
-    server: () => request<ServerInfo>('GET', '/api/v1/server'),
-    healthz: () => request<{ ok: boolean }>('GET', '/healthz'),
-    readyz: () => request<Readiness>('GET', '/readyz'),
+    server: () => call('server'),
+    healthz: () => call('healthz'),
+    readyz: () => call('readyz'),
 
     // setup and sessions: these store the returned token in the client
-    async setup(body: SetupRequest): Promise<SessionResponse> {
-      const s = await request<SessionResponse>('POST', '/api/v1/setup', body);
-      token = s.token;
-      return s;
-    },
-    async login(body: LoginRequest): Promise<SessionResponse> {
-      const s = await request<SessionResponse>('POST', '/api/v1/sessions', body);
-      token = s.token;
-      return s;
-    },
+    setup: (body: SetupRequest) => signedIn(call('setup', { body })),
+    login: (body: LoginRequest) => signedIn(call('login', { body })),
+    register: (body: RegisterRequest) => signedIn(call('register', { body })),
     async logout(): Promise<void> {
-      await request<void>('DELETE', '/api/v1/sessions/current');
+      await call('logout');
       token = undefined;
     },
-    async register(body: RegisterRequest): Promise<SessionResponse> {
-      const s = await request<SessionResponse>('POST', '/api/v1/users', body);
-      token = s.token;
-      return s;
-    },
+    listSessions: () => call('listSessions'),
+    revokeSession: (sessionId: string) => call('revokeSession', { params: { sessionId } }),
+    changePassword: (body: ChangePasswordRequest) => call('changePassword', { body }),
 
     // members
-    me: () => request<User>('GET', '/api/v1/me'),
-    createInvite: (body: CreateInviteRequest = {}) => request<Invite>('POST', '/api/v1/invites', body),
-    listUsers: () => request<UserList>('GET', '/api/v1/users'),
-    updateUser: (userId: string, body: UpdateUserRequest) => request<User>('PATCH', `/api/v1/users/${seg(userId)}`, body),
+    me: () => call('me'),
+    createInvite: (body: CreateInviteRequest = {}) => call('createInvite', { body }),
+    listInvites: () => call('listInvites'),
+    revokeInvite: (inviteId: string) => call('revokeInvite', { params: { inviteId } }),
+    listUsers: () => call('listUsers'),
+    updateUser: (userId: string, body: UpdateUserRequest) => call('updateUser', { params: { userId }, body }),
 
     // rooms
-    listRooms: () => request<RoomList>('GET', '/api/v1/rooms'),
-    createRoom: (body: CreateRoomRequest) => request<Room>('POST', '/api/v1/rooms', body),
-    getRoom: (room: string) => request<Room>('GET', `/api/v1/rooms/${seg(room)}`),
-    updateRoom: (room: string, body: UpdateRoomRequest) => request<Room>('PATCH', `/api/v1/rooms/${seg(room)}`, body),
-    deleteRoom: (room: string) => request<void>('DELETE', `/api/v1/rooms/${seg(room)}`),
-    joinRoom: (room: string, body: JoinRequest = {}) => request<JoinResponse>('POST', `/api/v1/rooms/${seg(room)}/join`, body),
+    listRooms: (q: RoomListQuery = {}) => call('listRooms', { query: q }),
+    listAllRooms,
+    createRoom: (body: CreateRoomRequest) => call('createRoom', { body }),
+    getRoom: (room: string) => call('getRoom', { params: { room } }),
+    updateRoom: (room: string, body: UpdateRoomRequest) => call('updateRoom', { params: { room }, body }),
+    deleteRoom: (room: string) => call('deleteRoom', { params: { room } }),
+    joinRoom: (room: string, body: JoinRequest = {}) => call('joinRoom', { params: { room }, body }),
 
     // host controls
     muteParticipant: (room: string, identity: string, source: TrackSourceName) =>
-      request<void>('POST', `/api/v1/rooms/${seg(room)}/participants/${seg(identity)}/mute`, { source }),
-    removeParticipant: (room: string, identity: string) =>
-      request<void>('DELETE', `/api/v1/rooms/${seg(room)}/participants/${seg(identity)}`),
-    lockRoom: (room: string) => request<Room>('POST', `/api/v1/rooms/${seg(room)}/lock`),
-    unlockRoom: (room: string) => request<Room>('POST', `/api/v1/rooms/${seg(room)}/unlock`),
-    endMeeting: (room: string) => request<void>('POST', `/api/v1/rooms/${seg(room)}/end`),
+      call('muteParticipant', { params: { room, identity }, body: { source } }),
+    removeParticipant: (room: string, identity: string) => call('removeParticipant', { params: { room, identity } }),
+    lockRoom: (room: string) => call('lockRoom', { params: { room } }),
+    unlockRoom: (room: string) => call('unlockRoom', { params: { room } }),
+    endMeeting: (room: string) => call('endMeeting', { params: { room } }),
 
     // guests and lobby
-    createGuestLink: (room: string, body: CreateGuestLinkRequest = {}) =>
-      request<GuestLink>('POST', `/api/v1/rooms/${seg(room)}/guest-links`, body),
-    guestJoin: (code: string, displayName: string) => request<GuestJoinResponse>('POST', '/api/v1/guest/join', { code, displayName }),
+    createGuestLink: (room: string, body: CreateGuestLinkRequest = {}) => call('createGuestLink', { params: { room }, body }),
+    listGuestLinks: (room: string) => call('listGuestLinks', { params: { room } }),
+    revokeGuestLink: (room: string, linkId: string) => call('revokeGuestLink', { params: { room, linkId } }),
+    guestJoin: (code: string, displayName: string) => call('guestJoin', { body: { code, displayName } }),
     /** Long poll: resolves when a host decides, or with {status:'waiting'} after `wait` seconds. */
     guestTicket: (ticket: string, wait?: number, signal?: AbortSignal) =>
-      request<TicketStatus>('GET', `/api/v1/guest/tickets/${seg(ticket)}${query({ wait })}`, undefined, signal),
-    listLobby: (room: string) => request<LobbyList>('GET', `/api/v1/rooms/${seg(room)}/lobby`),
-    admitGuest: (room: string, id: string) => request<void>('POST', `/api/v1/rooms/${seg(room)}/lobby/${seg(id)}/admit`),
-    denyGuest: (room: string, id: string) => request<void>('POST', `/api/v1/rooms/${seg(room)}/lobby/${seg(id)}/deny`),
+      call('guestTicket', { params: { ticket }, query: wait === undefined ? {} : { wait } }, signal),
+    listLobby: (room: string) => call('listLobby', { params: { room } }),
+    admitGuest: (room: string, id: string) => call('admitGuest', { params: { room, ticket: id } }),
+    denyGuest: (room: string, id: string) => call('denyGuest', { params: { room, ticket: id } }),
 
     // history and events
-    listMeetings: (q: MeetingQuery = {}) =>
-      request<MeetingList>('GET', `/api/v1/meetings${query({ room: q.room, limit: q.limit, before: q.before })}`),
+    listMeetings: (q: MeetingQuery = {}) => call('listMeetings', { query: q }),
     events,
   };
 }

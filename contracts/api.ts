@@ -41,6 +41,8 @@ export const ERROR_CODES = [
   'PARTICIPANT_NOT_FOUND',
   'TRACK_NOT_FOUND',
   'LAST_ADMIN',
+  'WRONG_PASSWORD',
+  'LIMIT_REACHED',
   'SFU_UNAVAILABLE',
   'INTERNAL',
 ] as const;
@@ -63,17 +65,24 @@ export const Username = z
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, 'username: 3-32 of a-z 0-9 . _ -, starting with a letter or digit');
 export const Password = z.string().min(10, 'password: at least 10 characters').max(256);
-// Control characters never belong in a name shown to others (they break logs and layouts).
-const printable = /^[^\p{Cc}\u2028\u2029]*$/u;
-/** What others see: 1..64 printable characters, NFC-normalized, trimmed. */
+
+/**
+ * Characters that never belong in a name or title shown to others: control characters (they break
+ * logs and layouts), line/paragraph separators, and the bidirectional overrides, embeddings and
+ * isolates (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F, U+061C) that make "Eve\u202Enimda" read
+ * as "Eveadmin" or reorder a title. Zero-width and BOM characters too: they hide a name's length.
+ */
+const UNSHOWABLE = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B-\u200F\u061C\uFEFF]/gu;
+/** A name or title as it may be shown: unshowable characters removed, NFC, whitespace runs collapsed, trimmed. */
+export function cleanText(text: string): string {
+  return text.normalize('NFC').replace(UNSHOWABLE, '').replace(/\s+/gu, ' ').trim();
+}
+/** What others see: 1..64 characters after cleanText. */
 export const DisplayName = z
   .string()
   .max(256)
-  .normalize('NFC')
-  .trim()
-  .min(1, 'displayName: required')
-  .max(64, 'displayName: at most 64 characters')
-  .regex(printable, 'displayName: no control characters');
+  .transform(cleanText)
+  .pipe(z.string().min(1, 'displayName: required').max(64, 'displayName: at most 64 characters'));
 /** URL-safe room name: a-z 0-9 and inner dashes, 1..48. */
 export const RoomName = z
   .string()
@@ -84,11 +93,8 @@ export const RoomName = z
 export const RoomTitle = z
   .string()
   .max(400)
-  .normalize('NFC')
-  .trim()
-  .min(1, 'title: required')
-  .max(100, 'title: at most 100 characters')
-  .regex(printable, 'title: no control characters');
+  .transform(cleanText)
+  .pipe(z.string().min(1, 'title: required').max(100, 'title: at most 100 characters'));
 /** Opaque ids and codes handed out by the server. */
 export const Id = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'malformed id');
 export const Code = z
@@ -138,6 +144,9 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
+export const UserRef = z.object({ id: z.string(), username: z.string(), displayName: z.string() });
+export type UserRef = z.infer<typeof UserRef>;
+
 export const SetupRequest = z.strictObject({
   code: z.string().min(1).max(64),
   username: Username,
@@ -169,12 +178,55 @@ export const CreateInviteRequest = z.strictObject({
 export type CreateInviteRequest = z.input<typeof CreateInviteRequest>;
 
 export const Invite = z.object({
+  /** Public id (for the invite list and revoking); not the code. */
+  id: z.string(),
   /** One-time code, handed to the new member out of band. */
   code: z.string(),
   role: Role,
   expiresAt: IsoDate,
 });
 export type Invite = z.infer<typeof Invite>;
+
+export const InviteStatus = z.enum(['open', 'used', 'expired', 'revoked']);
+export type InviteStatus = z.infer<typeof InviteStatus>;
+/** An invite as admins list it: never the code (only its hash is stored). */
+export const InviteInfo = z.object({
+  id: z.string(),
+  role: Role,
+  status: InviteStatus,
+  createdAt: IsoDate,
+  expiresAt: IsoDate,
+  createdBy: UserRef.nullable(),
+  usedBy: UserRef.nullable(),
+});
+export type InviteInfo = z.infer<typeof InviteInfo>;
+export const InviteList = z.object({ invites: z.array(InviteInfo) });
+export type InviteList = z.infer<typeof InviteList>;
+export const InviteParams = z.strictObject({ inviteId: Id });
+
+/** One signed-in device of the caller. */
+export const SessionInfo = z.object({
+  id: z.string(),
+  /** The client's own description (its User-Agent), trimmed; may be empty. */
+  client: z.string(),
+  /** The address it signed in from. */
+  address: z.string(),
+  createdAt: IsoDate,
+  lastUsedAt: IsoDate,
+  /** Slides forward while the session is used, up to a fixed maximum from sign-in. */
+  expiresAt: IsoDate,
+  /** The session making this request. */
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+export const SessionList = z.object({ sessions: z.array(SessionInfo) });
+export type SessionList = z.infer<typeof SessionList>;
+export const SessionParams = z.strictObject({ sessionId: Id });
+
+export const ChangePasswordRequest = z
+  .strictObject({ currentPassword: z.string().min(1).max(256), newPassword: Password })
+  .refine((v) => v.currentPassword !== v.newPassword, { message: 'newPassword: must differ from the current one', path: ['newPassword'] });
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 
 export const RegisterRequest = z.strictObject({
   inviteCode: Code,
@@ -210,17 +262,26 @@ export const RoomOptions = z.strictObject({
   maxParticipants: z.number().int().min(2).max(1000).nullable(),
   /**
    * 'room-key': join responses carry `e2eeKey` (server-generated, base64), only to those admitted.
+   * The team server stores that key, so its operator could read the media: encrypted against the
+   * SFU and the network, not against the team server's operator.
    * 'passphrase': no key from the server; participants type a shared passphrase.
    */
   e2ee: E2eeMode,
+  /** Guests may share their screen (otherwise they publish camera and microphone only). */
+  guestsCanShare: z.boolean(),
 });
 export type RoomOptions = z.infer<typeof RoomOptions>;
+/**
+ * A new room admits no guests; when guests are allowed they wait in the lobby unless a host turns
+ * it off, so a leaked link alone never puts a stranger in the meeting.
+ */
 export const DEFAULT_ROOM_OPTIONS: RoomOptions = {
-  lobby: false,
+  lobby: true,
   allowGuests: false,
   locked: false,
   maxParticipants: null,
   e2ee: 'off',
+  guestsCanShare: false,
 };
 
 export const ParticipantRole = z.enum(['host', 'member', 'guest']);
@@ -236,8 +297,6 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
-export const UserRef = z.object({ id: z.string(), username: z.string(), displayName: z.string() });
-export type UserRef = z.infer<typeof UserRef>;
 
 export const Room = z.object({
   name: z.string(),
@@ -252,8 +311,18 @@ export const Room = z.object({
 });
 export type Room = z.infer<typeof Room>;
 
-export const RoomList = z.object({ rooms: z.array(Room) });
+export const RoomList = z.object({
+  rooms: z.array(Room),
+  /** Pass as `after` for the next page; null on the last page. */
+  next: z.string().nullable(),
+});
 export type RoomList = z.infer<typeof RoomList>;
+export const RoomListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  /** Rooms whose name sorts after this one (paging). */
+  after: RoomName.optional(),
+});
+export type RoomListQuery = { limit?: number; after?: string };
 
 export const CreateRoomRequest = z.strictObject({
   name: RoomName,
@@ -298,19 +367,43 @@ export const ParticipantParams = z.strictObject({ room: RoomName, identity: Iden
 // Guests and lobby
 
 export const CreateGuestLinkRequest = z.strictObject({
-  /** Minutes until the link expires (5..43200, default 1440 = one day). */
-  expiresInMinutes: z.number().int().min(5).max(43_200).default(1440),
+  /** Minutes until the link expires (5..10080 = one week, default 480 = eight hours). */
+  expiresInMinutes: z.number().int().min(5).max(10_080).default(480),
+  /** How many guests may join with it (1..500, default 20). */
+  maxUses: z.number().int().min(1).max(500).default(20),
+  /** The host's own note of whom the link is for, shown in the link list. */
+  label: z
+    .string()
+    .max(200)
+    .transform(cleanText)
+    .pipe(z.string().max(64, 'label: at most 64 characters'))
+    .optional(),
 });
 export type CreateGuestLinkRequest = z.input<typeof CreateGuestLinkRequest>;
 
-export const GuestLink = z.object({
+/** A guest link as its room's hosts see it (never the code: only its hash is stored). */
+export const GuestLinkInfo = z.object({
+  id: z.string(),
+  room: z.string(),
+  label: z.string(),
+  createdAt: IsoDate,
+  expiresAt: IsoDate,
+  maxUses: z.number(),
+  uses: z.number(),
+  createdBy: UserRef,
+});
+export type GuestLinkInfo = z.infer<typeof GuestLinkInfo>;
+
+export const GuestLink = GuestLinkInfo.extend({
   /** `<publicUrl>/#/guest/<code>`: the code rides in the fragment so proxies never log it. */
   url: z.string(),
   code: z.string(),
-  room: z.string(),
-  expiresAt: IsoDate,
 });
 export type GuestLink = z.infer<typeof GuestLink>;
+/** The room's links that still work (not expired, used up or revoked), newest first. */
+export const GuestLinkList = z.object({ links: z.array(GuestLinkInfo) });
+export type GuestLinkList = z.infer<typeof GuestLinkList>;
+export const GuestLinkParams = z.strictObject({ room: RoomName, linkId: Id });
 
 export const GuestJoinRequest = z.strictObject({ code: Code, displayName: DisplayName });
 export type GuestJoinRequest = z.infer<typeof GuestJoinRequest>;
@@ -426,3 +519,359 @@ export const Readiness = z.object({
   checks: z.object({ database: z.boolean(), sfu: z.boolean() }),
 });
 export type Readiness = z.infer<typeof Readiness>;
+
+// ---------------------------------------------------------------------------------------------
+// Routes: the one table the server registers from and the client calls through
+
+/**
+ * Who may call a route. Per-room rights (host of this room) are checked by the server, which knows
+ * the room; `hosts` in a summary says so.
+ *   public: anyone (the server may still check a code or signature)
+ *   user:   a signed-in, enabled user
+ *   admin:  a signed-in admin
+ */
+export type AuthLevel = 'public' | 'user' | 'admin';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Fastify-style: `:name` segments are filled from `params`. */
+  path: string;
+  auth: AuthLevel;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** The success status and its body (z.null() for 204). */
+  status: 200 | 201 | 204;
+  response: z.ZodType;
+  /** Other documented answers besides the error body, e.g. readiness's 503. */
+  extraResponses?: Record<number, z.ZodType>;
+}
+
+/** For POSTs that take no input: no body (fastify passes null), or {}, and no unknown fields. */
+export const EmptyBody = z.strictObject({}).nullish();
+const NoContent = z.null();
+
+const route = <const R extends RouteSpec>(r: R): R => r;
+
+export const ROUTES = {
+  healthz: route({ method: 'GET', path: '/healthz', auth: 'public', summary: 'Liveness', status: 200, response: Health }),
+  readyz: route({
+    method: 'GET',
+    path: '/readyz',
+    auth: 'public',
+    summary: 'Readiness: database and SFU',
+    status: 200,
+    response: Readiness,
+    extraResponses: { 503: Readiness },
+  }),
+  server: route({ method: 'GET', path: '/api/v1/server', auth: 'public', summary: 'What this server is and offers', status: 200, response: ServerInfo }),
+
+  // setup and sessions
+  setup: route({
+    method: 'POST',
+    path: '/api/v1/setup',
+    auth: 'public',
+    summary: 'Create the first admin with the one-time setup code',
+    body: SetupRequest,
+    status: 201,
+    response: SessionResponse,
+  }),
+  login: route({ method: 'POST', path: '/api/v1/sessions', auth: 'public', summary: 'Sign in', body: LoginRequest, status: 201, response: SessionResponse }),
+  logout: route({ method: 'DELETE', path: '/api/v1/sessions/current', auth: 'user', summary: 'Sign out', status: 204, response: NoContent }),
+  listSessions: route({
+    method: 'GET',
+    path: '/api/v1/me/sessions',
+    auth: 'user',
+    summary: 'Your signed-in devices',
+    status: 200,
+    response: SessionList,
+  }),
+  revokeSession: route({
+    method: 'DELETE',
+    path: '/api/v1/me/sessions/:sessionId',
+    auth: 'user',
+    summary: 'Sign one of your devices out',
+    params: SessionParams,
+    status: 204,
+    response: NoContent,
+  }),
+  changePassword: route({
+    method: 'POST',
+    path: '/api/v1/me/password',
+    auth: 'user',
+    summary: 'Change your password; every other device is signed out',
+    body: ChangePasswordRequest,
+    status: 204,
+    response: NoContent,
+  }),
+
+  // members and invites
+  me: route({ method: 'GET', path: '/api/v1/me', auth: 'user', summary: 'The signed-in user', status: 200, response: User }),
+  createInvite: route({
+    method: 'POST',
+    path: '/api/v1/invites',
+    auth: 'admin',
+    summary: 'Create a one-time invite code',
+    body: CreateInviteRequest,
+    status: 201,
+    response: Invite,
+  }),
+  listInvites: route({
+    method: 'GET',
+    path: '/api/v1/invites',
+    auth: 'admin',
+    summary: 'Invites, newest first (never their codes)',
+    status: 200,
+    response: InviteList,
+  }),
+  revokeInvite: route({
+    method: 'DELETE',
+    path: '/api/v1/invites/:inviteId',
+    auth: 'admin',
+    summary: 'Revoke an unused invite',
+    params: InviteParams,
+    status: 204,
+    response: NoContent,
+  }),
+  register: route({
+    method: 'POST',
+    path: '/api/v1/users',
+    auth: 'public',
+    summary: 'Register with an invite code',
+    body: RegisterRequest,
+    status: 201,
+    response: SessionResponse,
+  }),
+  listUsers: route({ method: 'GET', path: '/api/v1/users', auth: 'admin', summary: 'List users', status: 200, response: UserList }),
+  updateUser: route({
+    method: 'PATCH',
+    path: '/api/v1/users/:userId',
+    auth: 'admin',
+    summary: 'Change a role or disable/enable a user',
+    params: UserParams,
+    body: UpdateUserRequest,
+    status: 200,
+    response: User,
+  }),
+
+  // rooms
+  listRooms: route({
+    method: 'GET',
+    path: '/api/v1/rooms',
+    auth: 'user',
+    summary: "The team's rooms by name, a page at a time, with who is in each now",
+    query: RoomListQuery,
+    status: 200,
+    response: RoomList,
+  }),
+  createRoom: route({
+    method: 'POST',
+    path: '/api/v1/rooms',
+    auth: 'user',
+    summary: 'Create a room (the caller owns it)',
+    body: CreateRoomRequest,
+    status: 201,
+    response: Room,
+  }),
+  getRoom: route({ method: 'GET', path: '/api/v1/rooms/:room', auth: 'user', summary: 'One room', params: RoomParams, status: 200, response: Room }),
+  updateRoom: route({
+    method: 'PATCH',
+    path: '/api/v1/rooms/:room',
+    auth: 'user',
+    summary: 'Change title or options (hosts)',
+    params: RoomParams,
+    body: UpdateRoomRequest,
+    status: 200,
+    response: Room,
+  }),
+  deleteRoom: route({
+    method: 'DELETE',
+    path: '/api/v1/rooms/:room',
+    auth: 'user',
+    summary: 'Delete a room and end its meeting (hosts)',
+    params: RoomParams,
+    status: 204,
+    response: NoContent,
+  }),
+  joinRoom: route({
+    method: 'POST',
+    path: '/api/v1/rooms/:room/join',
+    auth: 'user',
+    summary: 'A join token (hosts get roomAdmin for this room)',
+    params: RoomParams,
+    body: JoinRequest.nullish(),
+    status: 200,
+    response: JoinResponse,
+  }),
+
+  // host controls
+  muteParticipant: route({
+    method: 'POST',
+    path: '/api/v1/rooms/:room/participants/:identity/mute',
+    auth: 'user',
+    summary: "Mute a participant's track (hosts)",
+    params: ParticipantParams,
+    body: MuteRequest,
+    status: 204,
+    response: NoContent,
+  }),
+  removeParticipant: route({
+    method: 'DELETE',
+    path: '/api/v1/rooms/:room/participants/:identity',
+    auth: 'user',
+    summary: 'Remove a participant (hosts)',
+    params: ParticipantParams,
+    status: 204,
+    response: NoContent,
+  }),
+  lockRoom: route({
+    method: 'POST',
+    path: '/api/v1/rooms/:room/lock',
+    auth: 'user',
+    summary: 'Admit nobody new (hosts)',
+    params: RoomParams,
+    body: EmptyBody,
+    status: 200,
+    response: Room,
+  }),
+  unlockRoom: route({
+    method: 'POST',
+    path: '/api/v1/rooms/:room/unlock',
+    auth: 'user',
+    summary: 'Admit newcomers again (hosts)',
+    params: RoomParams,
+    body: EmptyBody,
+    status: 200,
+    response: Room,
+  }),
+  endMeeting: route({
+    method: 'POST',
+    path: '/api/v1/rooms/:room/end',
+    auth: 'user',
+    summary: 'End the meeting for everyone (hosts)',
+    params: RoomParams,
+    body: EmptyBody,
+    status: 204,
+    response: NoContent,
+  }),
+
+  // guests and lobby
+  createGuestLink: route({
+    method: 'POST',
+    path: '/api/v1/rooms/:room/guest-links',
+    auth: 'user',
+    summary: 'A guest link with an expiry and a use limit (hosts)',
+    params: RoomParams,
+    body: CreateGuestLinkRequest,
+    status: 201,
+    response: GuestLink,
+  }),
+  listGuestLinks: route({
+    method: 'GET',
+    path: '/api/v1/rooms/:room/guest-links',
+    auth: 'user',
+    summary: "The room's guest links that still work (hosts)",
+    params: RoomParams,
+    status: 200,
+    response: GuestLinkList,
+  }),
+  revokeGuestLink: route({
+    method: 'DELETE',
+    path: '/api/v1/rooms/:room/guest-links/:linkId',
+    auth: 'user',
+    summary: 'Revoke one guest link (hosts)',
+    params: GuestLinkParams,
+    status: 204,
+    response: NoContent,
+  }),
+  guestJoin: route({
+    method: 'POST',
+    path: '/api/v1/guest/join',
+    auth: 'public',
+    summary: 'Join as a guest with a guest-link code',
+    body: GuestJoinRequest,
+    status: 200,
+    response: GuestJoinResponse,
+  }),
+  guestTicket: route({
+    method: 'GET',
+    path: '/api/v1/guest/tickets/:ticket',
+    auth: 'public',
+    summary: 'Long poll: wait for a host to admit or deny',
+    params: TicketParams,
+    query: TicketQuery,
+    status: 200,
+    response: TicketStatus,
+  }),
+  listLobby: route({
+    method: 'GET',
+    path: '/api/v1/rooms/:room/lobby',
+    auth: 'user',
+    summary: 'Guests waiting (hosts)',
+    params: RoomParams,
+    status: 200,
+    response: LobbyList,
+  }),
+  admitGuest: route({
+    method: 'POST',
+    path: '/api/v1/rooms/:room/lobby/:ticket/admit',
+    auth: 'user',
+    summary: 'Admit a waiting guest (hosts)',
+    params: LobbyParams,
+    body: EmptyBody,
+    status: 204,
+    response: NoContent,
+  }),
+  denyGuest: route({
+    method: 'POST',
+    path: '/api/v1/rooms/:room/lobby/:ticket/deny',
+    auth: 'user',
+    summary: 'Deny a waiting guest (hosts)',
+    params: LobbyParams,
+    body: EmptyBody,
+    status: 204,
+    response: NoContent,
+  }),
+
+  // history and events
+  listMeetings: route({
+    method: 'GET',
+    path: '/api/v1/meetings',
+    auth: 'user',
+    summary: 'Meeting history, newest first',
+    query: MeetingQuery,
+    status: 200,
+    response: MeetingList,
+  }),
+  /** text/event-stream of ServerEvent frames; the client reads it with readSse, not as JSON. */
+  events: route({
+    method: 'GET',
+    path: '/api/v1/events',
+    auth: 'user',
+    summary: 'Server-Sent Events (text/event-stream of ServerEvent)',
+    status: 200,
+    response: ServerEvent,
+  }),
+} as const;
+
+export type RouteName = keyof typeof ROUTES;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type In<S> = S extends z.ZodType ? z.input<S> : undefined;
+/** What a caller passes for route R: its params, query and body, each only if the route has one. */
+export type RouteInput<R extends RouteSpec> = (R['params'] extends z.ZodType ? { params: In<R['params']> } : { params?: undefined }) &
+  (R['query'] extends z.ZodType ? { query?: In<R['query']> } : { query?: undefined }) &
+  (R['body'] extends z.ZodType ? { body?: In<R['body']> } : { body?: undefined });
+/** What route R answers with on success (nothing for a 204). */
+export type RouteOutput<R extends RouteSpec> = R['status'] extends 204 ? void : Out<R['response']>;
+/** What the server's handler of route R receives (parsed, defaults applied). */
+export type RouteRequest<R extends RouteSpec> = { params: Out<R['params']>; query: Out<R['query']>; body: Out<R['body']> };
+
+/** The URL path of route R with its params filled in (each segment percent-encoded). */
+export function routePath(spec: Pick<RouteSpec, 'path'>, params: Record<string, string> = {}): string {
+  return spec.path.replace(/:(\w+)/g, (_m, name: string) => {
+    const v = params[name];
+    if (v === undefined) throw new Error(`${spec.path}: missing param ${name}`);
+    return encodeURIComponent(v);
+  });
+}

@@ -58,7 +58,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   const app = Fastify({
     loggerInstance: ctx.log as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
-    trustProxy: ctx.settings.trustProxy,
+    trustProxy: trustedProxies(ctx.settings.trustProxy),
     // Long polls hold requests for up to 30 s; anything slower than this is stuck.
     requestTimeout: 60_000,
     return503OnClosing: true,
@@ -176,6 +176,14 @@ function corsOptions(extra: readonly string[]) {
     credentials: false,
     maxAge: 600,
   };
+}
+
+/**
+ * Fastify's trustProxy from the setting: a list of proxy addresses as it is; a hop count as "the
+ * nearest n hops" (the same rule Fastify applies to a number, which its types do not take).
+ */
+function trustedProxies(setting: false | number | string[]): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
 /** Hashed asset names never change content: cache forever; the shell must always be revalidated. */

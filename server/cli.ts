@@ -6,8 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ConfigError, findLivekitBinary, loadConfig, SETTINGS } from './config';
-import { openDatabase } from './db/database';
+import { backupDatabase } from './db/database';
 import { optionsFromSettings, startTeamServer } from './index';
 
 const HELP = `parley-server: the Parley team server
@@ -23,13 +24,30 @@ ${Object.entries(SETTINGS)
 See docs/server.md.`;
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  if (args.values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  const [command, target, ...extra] = args.positionals;
+  if (command !== undefined && command !== 'backup') {
+    process.stderr.write(`unknown command "${command}"\n\n${HELP}\n`);
+    return 2;
+  }
   let loaded;
   try {
-    loaded = loadConfig(process.env, argv);
+    loaded = loadConfig(process.env, args.values.config);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -39,9 +57,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const options = optionsFromSettings(loaded.settings);
 
-  if (argv[0] === 'backup') {
-    const target = argv[1];
-    if (!target || target.startsWith('--')) {
+  if (command === 'backup') {
+    if (!target || extra.length) {
       process.stderr.write('usage: parley-server backup <file>\n');
       return 2;
     }
@@ -49,11 +66,14 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${target} exists; choose a new file\n`);
       return 2;
     }
-    const db = openDatabase(join(options.dataDir, 'parley.db'));
-    // VACUUM INTO writes a consistent snapshot while the server keeps running.
-    db.prepare('VACUUM INTO ?').run(resolve(target));
-    db.close();
-    process.stdout.write(`database copied to ${resolve(target)}\n`);
+    const source = join(options.dataDir, 'parley.db');
+    if (!existsSync(source)) {
+      process.stderr.write(`no database at ${source}; check DATA_DIR\n`);
+      return 2;
+    }
+    // A consistent snapshot while the server keeps running; the live file is only read.
+    backupDatabase(source, target);
+    process.stdout.write(`database copied to ${resolve(target)} (mode 0600: it holds room keys and password hashes)\n`);
     return 0;
   }
 

@@ -13,9 +13,37 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or http
 const wsUrl = z
   .url({ protocol: /^(wss?|https?)$/, error: 'must be a ws://, wss://, http:// or https:// URL' })
   .transform((u) => u.replace(/\/+$/, ''));
-const boolish = z
-  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
-  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+/**
+ * Which X-Forwarded-For hops to believe: the proxies' addresses (or ranges, or proxy-addr's names
+ * loopback/linklocal/uniquelocal), or how many proxies stand in front. Never "every hop": with that,
+ * any client picks its own address and walks past the per-address limits.
+ */
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const proxyAddress = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6(), z.enum(PROXY_NAMES)]);
+const trustedProxies = z.union([z.boolean(), z.number(), z.string()]).transform((v, c): false | number | string[] => {
+  const text = String(v).trim().toLowerCase();
+  if (v === false || ['false', '0', 'no', 'off', ''].includes(text)) return false;
+  if (v === true || ['true', 'yes', 'on'].includes(text)) {
+    c.addIssue({
+      code: 'custom',
+      message: 'true would trust every X-Forwarded-For hop; give the proxy addresses (e.g. 127.0.0.1) or the number of proxies in front (e.g. 1)',
+    });
+    return z.NEVER;
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops >= 1 && hops <= 10) return hops;
+    c.addIssue({ code: 'custom', message: 'a hop count must be 1..10' });
+    return z.NEVER;
+  }
+  const list = text.split(',').map((a) => a.trim());
+  const bad = list.filter((a) => !proxyAddress.safeParse(a).success);
+  if (bad.length) {
+    c.addIssue({ code: 'custom', message: `not an address, range or ${PROXY_NAMES.join('/')}: ${bad.join(', ')}` });
+    return z.NEVER;
+  }
+  return list;
+});
 const intIn = (min: number, max: number) =>
   z.coerce
     .number({ error: `must be an integer ${min}..${max}` })
@@ -45,7 +73,7 @@ export const SETTINGS = {
   sfuHost: { env: 'SFU_HOST', schema: z.string().min(1) },
   sfuNodeIp: { env: 'SFU_NODE_IP', schema: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' }) },
   sessionTtlHours: { env: 'SESSION_TTL_HOURS', schema: intIn(1, 24 * 365) },
-  trustProxy: { env: 'TRUST_PROXY', schema: boolish },
+  trustProxy: { env: 'TRUST_PROXY', schema: trustedProxies },
   metricsToken: { env: 'METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters') },
   rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', schema: intIn(10, 1_000_000) },
   webClientDir: { env: 'WEB_CLIENT_DIR', schema: z.string().min(1) },
@@ -70,17 +98,15 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads the config file (PARLEY_CONFIG or --config <file>, JSON with the camelCase keys of SETTINGS)
- * and then the environment, which wins. Throws one ConfigError listing every problem.
+ * Reads the config file (`configFile`, from --config, else PARLEY_CONFIG; JSON with the camelCase
+ * keys of SETTINGS) and then the environment, which wins. Throws one ConfigError listing every problem.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): LoadedConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile?: string): LoadedConfig {
   const problems: string[] = [];
   const raw: Partial<Record<SettingKey, unknown>> = {};
   const sources: LoadedConfig['sources'] = {};
 
-  const flag = argv.indexOf('--config');
-  const file = flag >= 0 ? argv[flag + 1] : env.PARLEY_CONFIG;
-  if (flag >= 0 && !file) problems.push('--config: needs a file path');
+  const file = configFile ?? env.PARLEY_CONFIG;
   if (file) {
     try {
       const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));

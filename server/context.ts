@@ -1,16 +1,14 @@
 import type { Logger } from 'pino';
 import { AuthService } from './auth/auth-service';
-import { WindowCounter } from './auth/throttle';
+import { LoginThrottle } from './auth/throttle';
 import type { Db } from './db/database';
+import { GuestLinkStore } from './db/guest-links';
 import { InviteStore } from './db/invites';
 import { MeetingStore } from './db/meetings';
 import { RoomStore } from './db/rooms';
-import { SettingsStore } from './db/settings';
 import { EventBus } from './events/bus';
 import { Presence } from './events/presence';
-import { randomSecret } from './lib/crypto';
 import type { LivekitService } from './livekit/livekit-service';
-import { GuestLinkSigner } from './lobby/guest-links';
 import { Lobby } from './lobby/lobby';
 import { Metrics } from './metrics';
 
@@ -20,14 +18,33 @@ export interface RuntimeSettings {
   version: string;
   /** Where people reach this server (links are built from it). */
   publicUrl: string;
-  sessionTtlMs: number;
+  /** Sliding: a session unused this long ends. */
+  sessionIdleMs: number;
+  /** Fixed: every session ends this long after sign-in. */
+  sessionMaxMs: number;
+  /** Without it, /metrics answers loopback callers only. */
   metricsToken: string | undefined;
   rateLimitPerMinute: number;
-  trustProxy: boolean;
+  /** X-Forwarded-For hops to believe: the proxies' addresses, or how many there are; false for none. */
+  trustProxy: false | number | string[];
   webClientDir: string | undefined;
   /** Origins besides the desktop app's that may call the API from a page (CORS_ORIGINS). */
   corsOrigins?: readonly string[];
+  limits: Limits;
 }
+
+/** Per-user caps, so one account (or one stolen token) cannot exhaust the server. */
+export interface Limits {
+  /** Rooms one user may own. */
+  roomsPerUser: number;
+  /** Rooms one user may create per 10 minutes. */
+  roomCreatesPer10Min: number;
+  /** Open event streams per session token, and per user over all their sessions. */
+  streamsPerSession: number;
+  streamsPerUser: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { roomsPerUser: 100, roomCreatesPer10Min: 30, streamsPerSession: 6, streamsPerUser: 20 };
 
 /** Everything the routes share: stores, services and in-memory state. One per running server. */
 export interface AppContext {
@@ -42,11 +59,11 @@ export interface AppContext {
   lobby: Lobby;
   bus: EventBus;
   presence: Presence;
-  guestLinks: GuestLinkSigner;
+  guestLinks: GuestLinkStore;
   /** The one-time first-run code, while no account exists. */
   setup: { code: string | undefined };
-  /** Failed logins per username. */
-  loginFailures: WindowCounter;
+  /** Failed password checks per (username, client address). */
+  loginFailures: LoginThrottle;
   metrics: Metrics;
 }
 
@@ -58,10 +75,9 @@ export function createContext(deps: {
   setupCode: string | undefined;
 }): AppContext {
   const { db } = deps;
-  const stored = new SettingsStore(db);
   const bus = new EventBus();
   const rooms = new RoomStore(db);
-  const auth = new AuthService(db, deps.settings.sessionTtlMs);
+  const auth = new AuthService(db, { idleMs: deps.settings.sessionIdleMs, maxMs: deps.settings.sessionMaxMs });
   const lobby = new Lobby({}, (entry) => {
     bus.toUsers(hostIds(auth, rooms, entry.room), { type: 'lobby.resolved', room: entry.room, id: entry.id, outcome: 'expired' });
   });
@@ -77,14 +93,9 @@ export function createContext(deps: {
     lobby,
     bus,
     presence: new Presence(),
-    guestLinks: new GuestLinkSigner(
-      Buffer.from(
-        stored.getOrCreate('guest-link-key', () => randomSecret()),
-        'base64url',
-      ),
-    ),
+    guestLinks: new GuestLinkStore(db),
     setup: { code: deps.setupCode },
-    loginFailures: new WindowCounter(5, 15 * 60_000),
+    loginFailures: new LoginThrottle(),
     metrics: new Metrics(),
   };
 }

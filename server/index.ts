@@ -5,11 +5,12 @@ import pkg from '../package.json' with { type: 'json' };
 import { buildApp, type TeamApp } from './app';
 import { newSetupCode } from './auth/setup-code';
 import { packageRoot, type ServerSettings } from './config';
-import { createContext, type AppContext } from './context';
+import { createContext, DEFAULT_LIMITS, type AppContext, type Limits } from './context';
 import { openDatabase } from './db/database';
 import { scalar } from './db/statements';
 import { freeTcpPort } from './lib/free-port';
 import { LivekitService } from './livekit/livekit-service';
+import { loadPresence } from './rooms/room-service';
 import { launchSfu, type RunningSfu } from './sfu/livekit-launcher';
 import { generateSfuKeys, type SfuKeys } from './sfu/livekit-config';
 
@@ -42,9 +43,14 @@ export interface TeamServerOptions {
   /** A logger of the embedder's (the desktop app); otherwise pino to stdout. */
   logger?: Logger;
   serverName?: string;
+  /** Hours a session may go unused before it ends (sliding; default 168 = a week). */
   sessionTtlHours?: number;
-  trustProxy?: boolean;
+  /** X-Forwarded-For hops to believe: the proxies' addresses or ranges, or their count. */
+  trustProxy?: false | number | string[];
+  /** Without it, /metrics answers loopback callers only. */
   metricsToken?: string;
+  /** Per-user caps (rooms, event streams); defaults in context.ts. */
+  limits?: Partial<Limits>;
   /** Per-IP requests per minute over all routes (default 1200). */
   rateLimitPerMinute?: number;
   /** Per-IP limit of the routes that check secrets (default 30/min). */
@@ -68,6 +74,8 @@ export interface RunningTeamServer {
 }
 
 const DB_FILE = 'parley.db';
+/** However often it is used, a session ends a month after sign-in (then: sign in again). */
+const SESSION_MAX_HOURS = 24 * 30;
 const SFU_KEYS_FILE = 'livekit-keys.json';
 
 /** The embedded SFU's key pair: generated on first start, then reused, so issued tokens stay valid across restarts. */
@@ -141,12 +149,14 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<RunningT
     serverName: opts.serverName ?? 'Parley',
     version: pkg.version,
     publicUrl: '',
-    sessionTtlMs: (opts.sessionTtlHours ?? 24 * 30) * 3_600_000,
+    sessionIdleMs: (opts.sessionTtlHours ?? 24 * 7) * 3_600_000,
+    sessionMaxMs: Math.max(opts.sessionTtlHours ?? 0, SESSION_MAX_HOURS) * 3_600_000,
     metricsToken: opts.metricsToken,
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 1200,
     trustProxy: opts.trustProxy ?? false,
     webClientDir: opts.webClientDir ?? (root ? join(root, 'out', 'renderer') : undefined),
     corsOrigins: opts.corsOrigins ?? [],
+    limits: { ...DEFAULT_LIMITS, ...opts.limits },
   };
   const ctx = createContext({ settings, log, db, livekit: lk, setupCode });
 
@@ -156,6 +166,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<RunningT
     const now = Date.now();
     ctx.auth.sessions.prune(now, 7 * 24 * 3_600_000);
     ctx.meetings.pruneDeliveries(now - 24 * 3_600_000);
+    ctx.guestLinks.prune(now, 7 * 24 * 3_600_000);
     ctx.loginFailures.sweep(now);
   }, 3_600_000);
   housekeeping.unref();
@@ -193,6 +204,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<RunningT
       livekit.url = sfu.url;
       log.info({ sfu: sfu.url, pid: sfu.pid }, 'embedded SFU started');
     }
+    void loadPresence(ctx);
     if (setupCode) log.warn({ setupCode }, `first run: finish setup with the one-time code ${setupCode}`);
     log.info({ url, livekitUrl: clientLivekitUrl, dataDir: opts.dataDir }, 'team server ready');
 

@@ -15,7 +15,26 @@ export interface Principal {
 const PRINCIPAL_CACHE_MS = 5_000;
 const PRINCIPAL_CACHE_ENTRIES = 10_000;
 
-/** Session tokens: opaque random strings, stored as SHA-256, expiring, revocable. */
+export interface SessionLifetimes {
+  /** A session unused for this long ends (sliding: each use moves the end forward). */
+  idleMs: number;
+  /** However much it is used, a session ends this long after sign-in. */
+  maxMs: number;
+}
+
+/** What a new session records about the device that signed in (shown in the session list). */
+export interface ClientInfo {
+  client: string;
+  address: string;
+}
+
+/**
+ * A sliding expiry is written at most this often per session, so a busy client does not turn every
+ * read into a write; the expiry it records is therefore up to this much shorter than idleMs.
+ */
+const TOUCH_EVERY_MS = 5 * 60_000;
+
+/** Session tokens: opaque random strings, stored as SHA-256, expiring (sliding, capped), revocable. */
 export class AuthService {
   readonly users: UserStore;
   readonly sessions: SessionStore;
@@ -23,7 +42,7 @@ export class AuthService {
 
   constructor(
     db: Db,
-    private readonly sessionTtlMs: number,
+    private readonly lifetimes: SessionLifetimes,
   ) {
     // Any revocation, prune or user change drops every cached principal: rare writes, simple and
     // obviously complete invalidation.
@@ -33,10 +52,11 @@ export class AuthService {
   }
 
   /** Call inside the transaction that creates or checks the user, so both land or neither does. */
-  createSession(user: UserRecord, now = Date.now()): SessionResponse {
+  createSession(user: UserRecord, now = Date.now(), client: ClientInfo = { client: '', address: '' }): SessionResponse {
     const token = `pst_${randomSecret()}`;
-    const expiresAt = now + this.sessionTtlMs;
-    this.sessions.insert({ id: randomId(), userId: user.id, tokenHash: sha256(token), now, expiresAt });
+    const maxExpiresAt = now + this.lifetimes.maxMs;
+    const expiresAt = Math.min(now + this.lifetimes.idleMs, maxExpiresAt);
+    this.sessions.insert({ id: randomId(), userId: user.id, tokenHash: sha256(token), now, expiresAt, maxExpiresAt, ...client });
     return { token, expiresAt: new Date(expiresAt).toISOString(), user: publicUser(user) };
   }
 
@@ -46,8 +66,13 @@ export class AuthService {
     const hash = sha256(token);
     const cached = this.principals.get(hash, now);
     if (cached) return cached;
-    const session = this.sessions.active(hash, now);
+    let session = this.sessions.active(hash, now);
     if (!session) return undefined;
+    if (now - session.lastUsedAt >= TOUCH_EVERY_MS) {
+      const expiresAt = Math.min(now + this.lifetimes.idleMs, session.maxExpiresAt);
+      this.sessions.touch(session.id, now, expiresAt);
+      session = { ...session, lastUsedAt: now, expiresAt };
+    }
     const user = this.users.byId(session.userId);
     if (!user || user.disabled) return undefined;
     // Shared by every request of this session while cached: frozen so no handler can alter another's.

@@ -1,17 +1,14 @@
+import type { AuthLevel } from '@contracts/api';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { AppContext } from '../context';
 import { HttpError, unauthorized } from '../http-errors';
 import { bearerToken, type Principal } from './auth-service';
 
 /**
- * Who may call a route, declared on every /api and /livekit route (`config: { auth }`); a route
- * without it fails at startup, so no route can ship unguarded by accident.
- *   public: anyone (the handler may still check a code or signature)
- *   user:   a signed-in, enabled user
- *   admin:  a signed-in admin
- * Per-room rights (host of this room) are checked in the handlers, which know the room.
+ * Who may call a route (contracts/api.ts's AuthLevel), declared on every /api and /livekit route
+ * (`config: { auth }`, from the route table); a route without it fails at startup, so no route can
+ * ship unguarded by accident. Per-room rights (host of this room) are checked in the handlers.
  */
-export type AuthLevel = 'public' | 'user' | 'admin';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

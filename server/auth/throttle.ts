@@ -1,49 +1,89 @@
+export interface LoginThrottleOptions {
+  /** Failures allowed before any wait (default 5). */
+  freeFailures?: number;
+  /** The first wait; each further failure doubles it (default 30 s). */
+  baseDelayMs?: number;
+  /** The longest wait (default 15 min). */
+  maxDelayMs?: number;
+  /** A key with no failure for this long starts over (default 1 h). */
+  forgetMs?: number;
+  maxKeys?: number;
+}
+
+interface Failures {
+  count: number;
+  last: number;
+  blockedUntil: number;
+}
+
 /**
- * Counts events per key in a fixed window, in memory. Used for failed logins per username (the
- * per-IP limit is @fastify/rate-limit's). Memory stays bounded: expired keys are swept, and past
- * maxKeys the oldest are dropped.
+ * Failed sign-ins per (username, client address), with a wait that doubles on every failure past
+ * the free ones. Keyed by the pair, not the username alone, so a stranger guessing from one address
+ * slows only themselves: the owner signing in from their own address is never locked out. (The
+ * per-address request limit caps how fast any one address can guess at all usernames.)
+ * In memory and bounded: expired keys are swept, and past maxKeys the oldest are dropped.
  */
-export class WindowCounter {
-  private readonly hits = new Map<string, { count: number; resetAt: number }>();
+export class LoginThrottle {
+  private readonly failures = new Map<string, Failures>();
+  private readonly free: number;
+  private readonly baseMs: number;
+  private readonly maxMs: number;
+  private readonly forgetMs: number;
+  private readonly maxKeys: number;
 
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly maxKeys = 50_000,
-  ) {}
-
-  /** True when key already reached the limit in the current window. */
-  blocked(key: string, now = Date.now()): boolean {
-    const h = this.hits.get(key);
-    return !!h && h.resetAt > now && h.count >= this.limit;
+  constructor(opts: LoginThrottleOptions = {}) {
+    this.free = opts.freeFailures ?? 5;
+    this.baseMs = opts.baseDelayMs ?? 30_000;
+    this.maxMs = opts.maxDelayMs ?? 15 * 60_000;
+    this.forgetMs = opts.forgetMs ?? 60 * 60_000;
+    this.maxKeys = opts.maxKeys ?? 50_000;
   }
 
-  /** Seconds until key is unblocked. */
+  static key(username: string, address: string): string {
+    return `${username}\n${address}`;
+  }
+
+  /** Seconds to wait before key may try again; 0 when it may try now. */
   retryAfter(key: string, now = Date.now()): number {
-    const h = this.hits.get(key);
-    return h ? Math.max(1, Math.ceil((h.resetAt - now) / 1000)) : 0;
+    const f = this.live(key, now);
+    return f && f.blockedUntil > now ? Math.ceil((f.blockedUntil - now) / 1000) : 0;
   }
 
-  hit(key: string, now = Date.now()): void {
-    const h = this.hits.get(key);
-    if (!h || h.resetAt <= now) {
-      if (this.hits.size >= this.maxKeys) this.sweep(now);
-      this.hits.set(key, { count: 1, resetAt: now + this.windowMs });
-    } else {
-      h.count++;
+  fail(key: string, now = Date.now()): void {
+    let f = this.live(key, now);
+    if (!f) {
+      if (this.failures.size >= this.maxKeys) this.sweep(now);
+      f = { count: 0, last: now, blockedUntil: 0 };
+      this.failures.set(key, f);
     }
+    f.count++;
+    f.last = now;
+    if (f.count >= this.free) f.blockedUntil = now + Math.min(this.maxMs, this.baseMs * 2 ** (f.count - this.free));
   }
 
-  reset(key: string): void {
-    this.hits.delete(key);
+  succeed(key: string): void {
+    this.failures.delete(key);
   }
 
   sweep(now = Date.now()): void {
-    for (const [k, h] of this.hits) if (h.resetAt <= now) this.hits.delete(k);
+    for (const [k, f] of this.failures) if (this.expired(f, now)) this.failures.delete(k);
     // Still full: drop the oldest insertions (Map keeps insertion order).
-    for (const k of this.hits.keys()) {
-      if (this.hits.size < this.maxKeys) break;
-      this.hits.delete(k);
+    for (const k of this.failures.keys()) {
+      if (this.failures.size < this.maxKeys) break;
+      this.failures.delete(k);
     }
+  }
+
+  private expired(f: Failures, now: number): boolean {
+    return f.blockedUntil <= now && now - f.last >= this.forgetMs;
+  }
+
+  private live(key: string, now: number): Failures | undefined {
+    const f = this.failures.get(key);
+    if (f && this.expired(f, now)) {
+      this.failures.delete(key);
+      return undefined;
+    }
+    return f;
   }
 }

@@ -82,4 +82,36 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'sliding sessions, revocable invites and guest links, guest screen share',
+    sql: `
+      ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;
+      ALTER TABLE sessions ADD COLUMN max_expires_at INTEGER;
+      ALTER TABLE sessions ADD COLUMN client TEXT NOT NULL DEFAULT '';
+      ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';
+      UPDATE sessions SET last_used_at = created_at, max_expires_at = expires_at;
+      ALTER TABLE invites ADD COLUMN id TEXT;
+      ALTER TABLE invites ADD COLUMN revoked_at INTEGER;
+      UPDATE invites SET id = lower(hex(randomblob(12)));
+      CREATE UNIQUE INDEX invites_by_id ON invites(id);
+      CREATE INDEX invites_by_created ON invites(created_at);
+      ALTER TABLE rooms ADD COLUMN guests_can_share INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX rooms_by_owner ON rooms(owner_id, created_at);
+      CREATE TABLE guest_links (
+        id           TEXT PRIMARY KEY,
+        room_name    TEXT NOT NULL REFERENCES rooms(name) ON DELETE CASCADE,
+        secret_hash  TEXT NOT NULL,
+        label        TEXT NOT NULL DEFAULT '',
+        created_by   TEXT NOT NULL REFERENCES users(id),
+        created_at   INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        max_uses     INTEGER NOT NULL,
+        uses         INTEGER NOT NULL DEFAULT 0,
+        revoked_at   INTEGER
+      );
+      CREATE INDEX guest_links_by_room ON guest_links(room_name, created_at);
+      DELETE FROM settings WHERE key = 'guest-link-key';
+    `,
+  },
 ];

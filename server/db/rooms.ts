@@ -1,5 +1,5 @@
 import type { E2eeMode, RoomOptions, UserRef } from '@contracts/api';
-import { prepared, type Db } from './statements';
+import { prepared, scalar, type Db } from './statements';
 
 interface RoomRow {
   name: string;
@@ -13,6 +13,7 @@ interface RoomRow {
   max_participants: number | null;
   e2ee: E2eeMode;
   e2ee_key: string | null;
+  guests_can_share: number;
   created_at: number;
 }
 
@@ -41,6 +42,7 @@ function toRecord(r: RoomRow): RoomRecord {
       locked: r.locked === 1,
       maxParticipants: r.max_participants,
       e2ee: r.e2ee,
+      guestsCanShare: r.guests_can_share === 1,
     },
     e2eeKey: r.e2ee_key,
     createdAt: r.created_at,
@@ -80,16 +82,26 @@ export class RoomStore {
     return room;
   }
 
-  list(): RoomRecord[] {
-    return (prepared(this.db, `${SELECT} ORDER BY r.name`).all() as RoomRow[]).map(toRecord);
+  /** Up to `limit` rooms by name, after `after` (paging). */
+  page(limit: number, after?: string): RoomRecord[] {
+    const rows =
+      after === undefined
+        ? prepared(this.db, `${SELECT} ORDER BY r.name LIMIT ?`).all(limit)
+        : prepared(this.db, `${SELECT} WHERE r.name > ? ORDER BY r.name LIMIT ?`).all(after, limit);
+    return (rows as RoomRow[]).map(toRecord);
+  }
+
+  /** Rooms a user owns, and of those how many were created since `since` (per-user caps). */
+  countOwnedBy(userId: string, since = 0): number {
+    return Number(scalar(this.db, 'SELECT count(*) FROM rooms WHERE owner_id = ? AND created_at >= ?', userId, since));
   }
 
   /** Throws a SQLite constraint error when the name is taken. */
   insert(r: { name: string; title: string; ownerId: string; options: RoomOptions; e2eeKey: string | null; now: number }): void {
     prepared(
       this.db,
-      `INSERT INTO rooms (name, title, owner_id, lobby, allow_guests, locked, max_participants, e2ee, e2ee_key, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO rooms (name, title, owner_id, lobby, allow_guests, locked, max_participants, e2ee, e2ee_key, guests_can_share, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       r.name,
       r.title,
@@ -100,6 +112,7 @@ export class RoomStore {
       r.options.maxParticipants,
       r.options.e2ee,
       r.e2eeKey,
+      +r.options.guestsCanShare,
       r.now,
     );
     this.cache.delete(r.name);
@@ -108,9 +121,19 @@ export class RoomStore {
   update(name: string, r: { title: string; options: RoomOptions; e2eeKey: string | null }): void {
     prepared(
       this.db,
-      `UPDATE rooms SET title = ?, lobby = ?, allow_guests = ?, locked = ?, max_participants = ?, e2ee = ?, e2ee_key = ?
+      `UPDATE rooms SET title = ?, lobby = ?, allow_guests = ?, locked = ?, max_participants = ?, e2ee = ?, e2ee_key = ?, guests_can_share = ?
          WHERE name = ?`,
-    ).run(r.title, +r.options.lobby, +r.options.allowGuests, +r.options.locked, r.options.maxParticipants, r.options.e2ee, r.e2eeKey, name);
+    ).run(
+      r.title,
+      +r.options.lobby,
+      +r.options.allowGuests,
+      +r.options.locked,
+      r.options.maxParticipants,
+      r.options.e2ee,
+      r.e2eeKey,
+      +r.options.guestsCanShare,
+      name,
+    );
     this.cache.delete(name);
   }
 

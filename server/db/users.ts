@@ -70,6 +70,11 @@ export class UserStore {
     ).run(u.id, u.username, u.displayName, u.passwordHash, u.role, u.now);
   }
 
+  setPassword(id: string, passwordHash: string): void {
+    prepared(this.db, 'UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
+    this.changed();
+  }
+
   update(id: string, patch: { role?: Role | undefined; disabled?: boolean | undefined }): void {
     if (patch.role !== undefined) prepared(this.db, 'UPDATE users SET role = ? WHERE id = ?').run(patch.role, id);
     if (patch.disabled !== undefined) prepared(this.db, 'UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);

@@ -21,6 +21,18 @@ export class EventBus {
     return this.subs.size;
   }
 
+  /** Open streams of one session and of one user (for the per-token and per-user caps). */
+  countOf(sessionId: string, userId: string): { session: number; user: number } {
+    let session = 0;
+    let user = 0;
+    for (const s of this.subs) {
+      if (s.userId !== userId) continue;
+      user++;
+      if (s.sessionId === sessionId) session++;
+    }
+    return { session, user };
+  }
+
   toUsers(userIds: Iterable<string>, event: ServerEvent): void {
     const ids = new Set(userIds);
     for (const s of this.subs) if (ids.has(s.userId)) s.send(event);

@@ -1,8 +1,8 @@
 import type { Participant } from '@contracts/api';
 
 /**
- * Who is in which room, as the SFU's webhooks report it. Used to route "joined/left" events to the
- * users in that room; the room listing asks LiveKit directly instead.
+ * Who is in which room, as the SFU's webhooks report it. Routes "joined/left" events to the users in
+ * that room, and fills the room listing without asking the SFU about every open room.
  */
 export class Presence {
   private readonly rooms = new Map<string, Map<string, Participant>>();
@@ -21,6 +21,11 @@ export class Presence {
 
   clear(room: string): void {
     this.rooms.delete(room);
+  }
+
+  /** Who is in room now, in joining order. */
+  participants(room: string): Participant[] {
+    return [...(this.rooms.get(room)?.values() ?? [])];
   }
 
   /** Ids of the signed-in users in room (guests have none). */

@@ -1,5 +1,5 @@
 import { AccessToken, RoomServiceClient, TrackSource, WebhookReceiver, type ParticipantInfo } from 'livekit-server-sdk';
-import { ParticipantRole, type Participant, type TrackSourceName } from '@contracts/api';
+import { cleanText, ParticipantRole, type Participant, type TrackSourceName } from '@contracts/api';
 import { HttpError } from '../http-errors';
 
 export interface LivekitKeys {
@@ -20,6 +20,8 @@ export interface TokenRequest {
   displayName: string;
   role: ParticipantRole;
   userId?: string;
+  /** Guests only: may they share a screen (else camera and microphone only). */
+  canShareScreen?: boolean;
 }
 
 /** Join tokens only open the first connection; the SFU refreshes them for the session's lifetime. */
@@ -31,6 +33,10 @@ const SOURCES: Record<TrackSourceName, TrackSource> = {
   camera: TrackSource.CAMERA,
   screen_share: TrackSource.SCREEN_SHARE,
 };
+
+/** What a guest may publish: camera and microphone, plus the screen when the room allows it. */
+const GUEST_SOURCES = [TrackSource.CAMERA, TrackSource.MICROPHONE];
+const GUEST_SOURCES_SHARING = [...GUEST_SOURCES, TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO];
 
 /** The one place that holds the LiveKit secret: mints tokens and drives the SFU's room API. */
 export class LivekitService {
@@ -78,8 +84,12 @@ export class LivekitService {
       roomJoin: true,
       canPublish: true,
       canSubscribe: true,
+      // Guests keep data: chat, raised hands and reactions travel as data messages and LiveKit has
+      // no per-topic grant. Receivers name the sender from the SFU-stamped identity, never from the
+      // payload, so data cannot impersonate; a host removes a guest who misuses it.
       canPublishData: true,
       canUpdateOwnMetadata: false,
+      ...(req.role === 'guest' ? { canPublishSources: req.canShareScreen ? GUEST_SOURCES_SHARING : GUEST_SOURCES } : {}),
       ...(req.role === 'host' ? { roomAdmin: true } : {}),
     });
     return at.toJwt();
@@ -173,7 +183,7 @@ export function toParticipant(p: ParticipantInfo): Participant {
   const joinedMs = Number(p.joinedAtMs) || Number(p.joinedAt) * 1000;
   return {
     identity: p.identity,
-    displayName: p.attributes.displayName ?? p.name ?? p.identity,
+    displayName: cleanText(p.attributes.displayName ?? p.name ?? p.identity),
     role: role.success ? role.data : 'member',
     userId: p.attributes.userId ?? null,
     joinedAt: joinedMs ? new Date(joinedMs).toISOString() : null,

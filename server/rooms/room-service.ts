@@ -48,8 +48,15 @@ export function createRoom(
   input: { name: string; title: string; options?: Partial<RoomOptions> | undefined },
 ): RoomRecord {
   const options: RoomOptions = { ...DEFAULT_ROOM_OPTIONS, ...input.options };
+  const { roomsPerUser, roomCreatesPer10Min } = ctx.settings.limits;
+  const now = Date.now();
+  // Counted from the rooms table itself, so the caps hold across restarts and cost one indexed count.
+  if (ctx.rooms.countOwnedBy(owner.id, now - 10 * 60_000) >= roomCreatesPer10Min)
+    throw new HttpError('RATE_LIMITED', `at most ${roomCreatesPer10Min} new rooms per 10 minutes; try again later`);
+  if (ctx.rooms.countOwnedBy(owner.id) >= roomsPerUser)
+    throw new HttpError('LIMIT_REACHED', `you own ${roomsPerUser} rooms, the most one person may; delete one first`);
   try {
-    ctx.rooms.insert({ name: input.name, title: input.title, ownerId: owner.id, options, e2eeKey: keyFor(options, null), now: Date.now() });
+    ctx.rooms.insert({ name: input.name, title: input.title, ownerId: owner.id, options, e2eeKey: keyFor(options, null), now });
   } catch (err) {
     if (isUniqueViolation(err)) throw new HttpError('ROOM_EXISTS', `a room named ${input.name} exists`);
     throw err;
@@ -110,7 +117,32 @@ export async function guestAdmission(ctx: AppContext, room: RoomRecord, displayN
   if (room.options.locked) throw new HttpError('ROOM_LOCKED', 'the room is locked');
   const identity = `g:${guestId}`;
   await checkCapacity(ctx, room, identity);
-  const token = await ctx.livekit.token({ room: room.name, identity, displayName, role: 'guest' });
+  const token = await ctx.livekit.token({
+    room: room.name,
+    identity,
+    // Marked in the name itself, so every client shows it (tiles, chat, lists, other LiveKit apps)
+    // and a guest calling themselves "Admin (host)" is still seen as a guest.
+    displayName: guestName(displayName),
+    role: 'guest',
+    canShareScreen: room.options.guestsCanShare,
+  });
   ctx.metrics.joins.inc({ role: 'guest' });
   return { status: 'admitted', url: ctx.livekit.publicUrl, token, identity, room: room.name, roomTitle: room.title, ...e2eeFields(room) };
+}
+
+/** How a guest's name is shown to everyone else. */
+export function guestName(displayName: string): string {
+  return `${displayName} (guest)`;
+}
+
+/**
+ * Who is in which room, for the listing, from the SFU once at start (an existing LiveKit may have
+ * meetings running); the webhooks keep it current after that. Best effort: the SFU may be down.
+ */
+export async function loadPresence(ctx: AppContext): Promise<void> {
+  try {
+    for (const [room, people] of await ctx.livekit.participantsByRoom()) for (const p of people) ctx.presence.join(room, p);
+  } catch (err) {
+    ctx.log.warn({ err }, 'room listing starts without participants: SFU unavailable');
+  }
 }

@@ -1,23 +1,27 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ServerEvent } from '@contracts/api';
+import { ROUTES, type ServerEvent } from '@contracts/api';
 import { principalOf } from '../auth/guard';
 import type { AppContext } from '../context';
-import { errorResponses } from './common';
+import { HttpError } from '../http-errors';
+import { register } from './common';
 
 const HEARTBEAT_MS = 15_000;
 
 /** GET /api/v1/events: Server-Sent Events for the signed-in user, until sign-out or disable. */
 export function eventRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get(
-      '/api/v1/events',
-      {
-        config: { auth: 'user', rateLimit: false },
-        schema: { summary: 'Server-Sent Events (text/event-stream)', response: errorResponses },
-      },
+    register(
+      app,
+      ROUTES.events,
       async (req, reply) => {
         const { user, session } = principalOf(req);
+        // Each stream holds a socket and a subscriber for as long as the client likes: capped per
+        // token and per user, so one account cannot hold the server's connections.
+        const open = ctx.bus.countOf(session.id, user.id);
+        const { streamsPerSession, streamsPerUser } = ctx.settings.limits;
+        if (open.session >= streamsPerSession || open.user >= streamsPerUser)
+          throw new HttpError('RATE_LIMITED', `too many open event streams (at most ${streamsPerSession} per sign-in, ${streamsPerUser} per user)`);
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
@@ -46,7 +50,9 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         req.raw.once('close', close);
         ctx.metrics.eventStreams.set(ctx.bus.size);
         write({ type: 'ready', userId: user.id });
+        return reply;
       },
+      { rateLimit: false },
     );
   };
 }

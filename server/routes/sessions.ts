@@ -1,27 +1,44 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { LoginRequest, SessionResponse, SetupRequest } from '@contracts/api';
+import type { FastifyRequest } from 'fastify';
+import { cleanText, ROUTES } from '@contracts/api';
+import type { ClientInfo } from '../auth/auth-service';
 import { principalOf } from '../auth/guard';
 import { hashPassword } from '../auth/passwords';
 import { normalizeSetupCode } from '../auth/setup-code';
+import { LoginThrottle } from '../auth/throttle';
 import type { AppContext } from '../context';
-import { HttpError } from '../http-errors';
+import { HttpError, notFound } from '../http-errors';
 import { randomId, safeEqual } from '../lib/crypto';
-import { errorResponses, secretRouteLimit } from './common';
+import { register, secretRouteLimit } from './common';
+
+/** What the session list shows of the device signing in: its own description and its address. */
+export function clientInfo(req: FastifyRequest): ClientInfo {
+  return { client: cleanText(req.headers['user-agent'] ?? '').slice(0, 200), address: req.ip };
+}
+
+/**
+ * The throttle of (username, this address): refuses while a wait is due, and otherwise runs check,
+ * counting a failure when it returns undefined.
+ */
+async function throttled<T>(ctx: AppContext, username: string, req: FastifyRequest, check: () => Promise<T | undefined>): Promise<T | undefined> {
+  const key = LoginThrottle.key(username, req.ip);
+  const wait = ctx.loginFailures.retryAfter(key);
+  if (wait > 0) {
+    ctx.metrics.logins.inc({ outcome: 'throttled' });
+    throw new HttpError('RATE_LIMITED', `too many failed attempts from here; retry in ${wait} s`);
+  }
+  const result = await check();
+  if (result === undefined) ctx.loginFailures.fail(key);
+  else ctx.loginFailures.succeed(key);
+  return result;
+}
 
 export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPluginAsyncZod {
   return async (app) => {
-    app.post(
-      '/api/v1/setup',
-      {
-        config: { auth: 'public', ...secretRouteLimit(authPerMinute) },
-        schema: {
-          summary: 'Create the first admin with the one-time setup code',
-          body: SetupRequest,
-          response: { 201: SessionResponse, ...errorResponses },
-        },
-      },
-      async (req, reply) => {
+    register(
+      app,
+      ROUTES.setup,
+      async (req) => {
         if (ctx.auth.users.count() > 0 || !ctx.setup.code) throw new HttpError('SETUP_DONE', 'setup is already done');
         if (!safeEqual(normalizeSetupCode(req.body.code), normalizeSetupCode(ctx.setup.code)))
           throw new HttpError('SETUP_CODE_INVALID', 'wrong setup code');
@@ -30,57 +47,89 @@ export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPl
           // Re-checked inside the transaction: two setup calls racing must not make two admins.
           if (ctx.auth.users.count() > 0) throw new HttpError('SETUP_DONE', 'setup is already done');
           const id = randomId();
-          ctx.auth.users.insert({
-            id,
-            username: req.body.username,
-            displayName: req.body.displayName,
-            passwordHash,
-            role: 'admin',
-            now: Date.now(),
-          });
-          return ctx.auth.createSession(ctx.auth.users.byId(id)!);
+          const now = Date.now();
+          ctx.auth.users.insert({ id, username: req.body.username, displayName: req.body.displayName, passwordHash, role: 'admin', now });
+          return ctx.auth.createSession(ctx.auth.users.byId(id)!, now, clientInfo(req));
         })();
         ctx.setup.code = undefined;
         req.log.info({ userId: session.user.id, username: session.user.username }, 'setup done: first admin created');
-        return reply.code(201).send(session);
+        return session;
       },
+      secretRouteLimit(authPerMinute),
     );
 
-    app.post(
-      '/api/v1/sessions',
-      {
-        config: { auth: 'public', ...secretRouteLimit(authPerMinute) },
-        schema: { summary: 'Sign in', body: LoginRequest, response: { 201: SessionResponse, ...errorResponses } },
-      },
-      async (req, reply) => {
+    register(
+      app,
+      ROUTES.login,
+      async (req) => {
         const { username, password } = req.body;
-        if (ctx.loginFailures.blocked(username)) {
-          ctx.metrics.logins.inc({ outcome: 'throttled' });
-          throw new HttpError('RATE_LIMITED', `too many failed sign-ins; retry in ${ctx.loginFailures.retryAfter(username)} s`);
-        }
-        const user = await ctx.auth.checkPassword(username, password);
+        const user = await throttled(ctx, username, req, () => ctx.auth.checkPassword(username, password));
         if (!user) {
-          ctx.loginFailures.hit(username);
           ctx.metrics.logins.inc({ outcome: 'failed' });
-          req.log.info({ username }, 'sign-in failed');
+          req.log.info({ username, address: req.ip }, 'sign-in failed');
           // One message whichever part was wrong (or the account is disabled).
           throw new HttpError('INVALID_CREDENTIALS', 'wrong username or password');
         }
-        ctx.loginFailures.reset(username);
         ctx.metrics.logins.inc({ outcome: 'ok' });
-        return reply.code(201).send(ctx.auth.createSession(user));
+        return ctx.auth.createSession(user, Date.now(), clientInfo(req));
       },
+      secretRouteLimit(authPerMinute),
     );
 
-    app.delete(
-      '/api/v1/sessions/current',
-      { config: { auth: 'user' }, schema: { summary: 'Sign out', response: { 204: z.null(), ...errorResponses } } },
-      async (req, reply) => {
-        const { session } = principalOf(req);
-        ctx.auth.sessions.revoke(session.id, Date.now());
-        ctx.bus.closeSession(session.id);
-        return reply.code(204).send(null);
+    register(app, ROUTES.logout, async (req) => {
+      const { session } = principalOf(req);
+      ctx.auth.sessions.revoke(session.id, Date.now());
+      ctx.bus.closeSession(session.id);
+      return null;
+    });
+
+    register(app, ROUTES.listSessions, async (req) => {
+      const { user, session } = principalOf(req);
+      const iso = (ms: number) => new Date(ms).toISOString();
+      return {
+        sessions: ctx.auth.sessions.listOf(user.id, Date.now()).map((s) => ({
+          id: s.id,
+          client: s.client,
+          address: s.address,
+          createdAt: iso(s.createdAt),
+          lastUsedAt: iso(s.lastUsedAt),
+          expiresAt: iso(s.expiresAt),
+          current: s.id === session.id,
+        })),
+      };
+    });
+
+    register(app, ROUTES.revokeSession, async (req) => {
+      const { user } = principalOf(req);
+      // Only one's own: someone else's session id answers exactly like an unknown one.
+      if (!ctx.auth.sessions.revokeOf(user.id, req.params.sessionId, Date.now())) throw notFound('session');
+      ctx.bus.closeSession(req.params.sessionId);
+      req.log.info({ userId: user.id, session: req.params.sessionId }, 'session revoked by its user');
+      return null;
+    });
+
+    register(
+      app,
+      ROUTES.changePassword,
+      async (req) => {
+        const { user, session } = principalOf(req);
+        const ok = await throttled(ctx, user.username, req, async () =>
+          (await ctx.auth.checkPassword(user.username, req.body.currentPassword)) ? true : undefined,
+        );
+        if (!ok) throw new HttpError('WRONG_PASSWORD', 'the current password is not right');
+        const passwordHash = await hashPassword(req.body.newPassword);
+        const now = Date.now();
+        // A changed password is how someone locks out whoever learned the old one: every other
+        // device signs in again; this one stays signed in.
+        const revoked = ctx.db.transaction(() => {
+          ctx.auth.users.setPassword(user.id, passwordHash);
+          return ctx.auth.sessions.revokeOthers(user.id, session.id, now);
+        })();
+        for (const id of revoked) ctx.bus.closeSession(id);
+        req.log.info({ userId: user.id, signedOut: revoked.length }, 'password changed');
+        return null;
       },
+      secretRouteLimit(authPerMinute),
     );
   };
 }

@@ -4,9 +4,29 @@ import { toParticipant } from '../livekit/livekit-service';
 
 /**
  * Turns the SFU's webhooks into meeting history and live events. Idempotent: LiveKit retries
- * deliveries, and participant events may come before room_started.
+ * deliveries, and participant events may come before room_started. The delivery's dedupe row and
+ * the history it writes commit in one transaction: a crash between them cannot record the event as
+ * seen while losing what it said (the retry then finds nothing and writes it). Live events go out
+ * only after the commit.
  */
 export function handleWebhook(ctx: AppContext, ev: WebhookEvent): void {
+  const outbox: (() => void)[] = [];
+  const bus = {
+    toAll: (e: Parameters<AppContext['bus']['toAll']>[0]) => outbox.push(() => bus.toAll(e)),
+    toUsers: (ids: Iterable<string>, e: Parameters<AppContext['bus']['toAll']>[0]) => {
+      const list = [...ids];
+      outbox.push(() => bus.toUsers(list, e));
+    },
+  };
+  const presence: (() => void)[] = [];
+  ctx.db.transaction(() => record(ctx, ev, bus, presence))();
+  for (const apply of presence) apply();
+  for (const send of outbox) send();
+}
+
+type Outbox = Pick<AppContext['bus'], 'toAll' | 'toUsers'>;
+
+function record(ctx: AppContext, ev: WebhookEvent, bus: Outbox, presence: (() => void)[]): void {
   const now = Date.now();
   if (ev.id && !ctx.meetings.firstDelivery(ev.id, now)) return;
   const at = Number(ev.createdAt) > 0 ? Number(ev.createdAt) * 1000 : now;
@@ -17,7 +37,7 @@ export function handleWebhook(ctx: AppContext, ev: WebhookEvent): void {
   switch (ev.event) {
     case 'room_started': {
       if (ctx.meetings.start(meetingId, room.name, at)) {
-        ctx.bus.toAll({
+        bus.toAll({
           type: 'meeting.started',
           room: room.name,
           title: ctx.rooms.get(room.name)?.title ?? room.name,
@@ -28,15 +48,15 @@ export function handleWebhook(ctx: AppContext, ev: WebhookEvent): void {
     }
     case 'room_finished': {
       ctx.meetings.finish(meetingId, at);
-      ctx.presence.clear(room.name);
-      ctx.bus.toAll({ type: 'meeting.ended', room: room.name, at: new Date(at).toISOString() });
+      presence.push(() => ctx.presence.clear(room.name));
+      bus.toAll({ type: 'meeting.ended', room: room.name, at: new Date(at).toISOString() });
       return;
     }
     case 'participant_joined': {
       if (!ev.participant) return;
       const p = toParticipant(ev.participant);
       if (ctx.meetings.start(meetingId, room.name, at)) {
-        ctx.bus.toAll({
+        bus.toAll({
           type: 'meeting.started',
           room: room.name,
           title: ctx.rooms.get(room.name)?.title ?? room.name,
@@ -54,9 +74,9 @@ export function handleWebhook(ctx: AppContext, ev: WebhookEvent): void {
         at: joinedAt,
       });
       const others = ctx.presence.userIds(room.name);
-      ctx.presence.join(room.name, p);
+      presence.push(() => ctx.presence.join(room.name, p));
       if (p.userId) others.delete(p.userId);
-      ctx.bus.toUsers(others, { type: 'participant.joined', room: room.name, participant: p });
+      bus.toUsers(others, { type: 'participant.joined', room: room.name, participant: p });
       return;
     }
     case 'participant_left':
@@ -64,10 +84,10 @@ export function handleWebhook(ctx: AppContext, ev: WebhookEvent): void {
       if (!ev.participant) return;
       const p = toParticipant(ev.participant);
       ctx.meetings.left(meetingId, ev.participant.sid, at);
-      ctx.presence.leave(room.name, p.identity);
       const others = ctx.presence.userIds(room.name);
+      presence.push(() => ctx.presence.leave(room.name, p.identity));
       if (p.userId) others.delete(p.userId);
-      ctx.bus.toUsers(others, { type: 'participant.left', room: room.name, participant: p });
+      bus.toUsers(others, { type: 'participant.left', room: room.name, participant: p });
       return;
     }
     default:

@@ -76,7 +76,7 @@ describe('team server app (no SFU)', () => {
       password: PASSWORD,
       displayName: '  New  Bie ',
     });
-    expect(newbie.user).toMatchObject({ username: 'newbie', displayName: 'New  Bie', role: 'member' });
+    expect(newbie.user).toMatchObject({ username: 'newbie', displayName: 'New Bie', role: 'member' });
     await expect(
       anonymous(server).register({ inviteCode: invite.code, username: 'other', password: PASSWORD, displayName: 'O' }),
     ).rejects.toMatchObject({ status: 403, code: 'INVITE_INVALID' });

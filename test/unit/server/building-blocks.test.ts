@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,10 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { readSse } from '@contracts/api-client';
 import { DisplayName, RoomName, Username } from '@contracts/api';
 import { normalizeSetupCode, newSetupCode } from '@server/auth/setup-code';
-import { WindowCounter } from '@server/auth/throttle';
 import { migrate, openDatabase, schemaVersion } from '@server/db/database';
 import { MIGRATIONS } from '@server/db/migrations';
-import { GuestLinkSigner } from '@server/lobby/guest-links';
 import { Lobby } from '@server/lobby/lobby';
 
 describe('contract names', () => {
@@ -22,30 +19,12 @@ describe('contract names', () => {
     expect(RoomName.safeParse('trailing-').success).toBe(false);
     expect(RoomName.safeParse('a/b').success).toBe(false);
   });
-  it('NFC-normalizes display names and refuses control characters', () => {
+  it('NFC-normalizes display names and strips control characters', () => {
     expect(DisplayName.parse('  Zoe\u0301 ')).toBe('Zoé');
-    expect(DisplayName.safeParse('bad\u0000name').success).toBe(false);
+    expect(DisplayName.parse('bad\u0000name')).toBe('badname');
     expect(DisplayName.safeParse('   ').success).toBe(false);
+    expect(DisplayName.safeParse('\u0007\u202e').success).toBe(false);
     expect(DisplayName.safeParse('x'.repeat(65)).success).toBe(false);
-  });
-});
-
-describe('guest link codes', () => {
-  const signer = new GuestLinkSigner(randomBytes(32));
-  it('verify to their room until they expire', () => {
-    const code = signer.sign('standup', Date.now() + 60_000);
-    expect(signer.verify(code)).toBe('standup');
-    expect(signer.verify(code, Date.now() + 61_000)).toBeUndefined();
-  });
-  it('refuse tampering, other keys and junk', () => {
-    const code = signer.sign('standup', Date.now() + 60_000);
-    const [payload, mac] = code.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), r: 'board' })).toString(
-      'base64url',
-    );
-    expect(signer.verify(`${forged}.${mac}`)).toBeUndefined();
-    expect(new GuestLinkSigner(randomBytes(32)).verify(code)).toBeUndefined();
-    for (const junk of ['', '.', 'a.b.c', 'x'.repeat(500), `${payload}.`]) expect(signer.verify(junk)).toBeUndefined();
   });
 });
 
@@ -73,14 +52,7 @@ describe('lobby', () => {
   });
 });
 
-describe('throttle and setup code', () => {
-  it('blocks a key after the limit until the window passes', () => {
-    const c = new WindowCounter(3, 1000);
-    for (let i = 0; i < 3; i++) c.hit('bob', 0);
-    expect(c.blocked('bob', 10)).toBe(true);
-    expect(c.blocked('alice', 10)).toBe(false);
-    expect(c.blocked('bob', 1001)).toBe(false);
-  });
+describe('setup code', () => {
   it('setup codes are typed back case- and dash-insensitively', () => {
     const code = newSetupCode();
     expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);

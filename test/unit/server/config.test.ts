@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@server/config';
 import { optionsFromSettings } from '@server/index';
 
-const problems = (env: NodeJS.ProcessEnv, argv: string[] = []) => {
+const problems = (env: NodeJS.ProcessEnv, file?: string) => {
   try {
-    loadConfig(env, argv);
+    loadConfig(env, file);
     return [];
   } catch (err) {
     if (err instanceof ConfigError) return err.problems;
@@ -18,14 +18,13 @@ const problems = (env: NodeJS.ProcessEnv, argv: string[] = []) => {
 describe('config', () => {
   it('reads and coerces environment variables', () => {
     const { settings } = loadConfig(
-      { PORT: '9000', HOST: '0.0.0.0', PUBLIC_URL: 'https://meet.example.com/', TRUST_PROXY: 'true', DATA_DIR: '/var/lib/parley' },
-      [],
+      { PORT: '9000', HOST: '0.0.0.0', PUBLIC_URL: 'https://meet.example.com/', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8', DATA_DIR: '/var/lib/parley' },
     );
     expect(settings).toEqual({
       port: 9000,
       host: '0.0.0.0',
       publicUrl: 'https://meet.example.com',
-      trustProxy: true,
+      trustProxy: ['127.0.0.1', '10.0.0.0/8'],
       dataDir: '/var/lib/parley',
     });
     expect(optionsFromSettings(settings)).toMatchObject({ port: 9000, publicUrl: 'https://meet.example.com', dataDir: '/var/lib/parley' });
@@ -47,7 +46,6 @@ describe('config', () => {
     expect(short.join('\n')).not.toMatch(/hunter2/);
     const { settings } = loadConfig(
       { LIVEKIT_URL: 'wss://lk.example.com', LIVEKIT_API_KEY: 'APIkey', LIVEKIT_API_SECRET: 's'.repeat(40) },
-      [],
     );
     expect(optionsFromSettings(settings).livekit).toEqual({ url: 'wss://lk.example.com', apiKey: 'APIkey', apiSecret: 's'.repeat(40) });
   });
@@ -56,12 +54,22 @@ describe('config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-config-'));
     const file = join(dir, 'parley.json');
     writeFileSync(file, JSON.stringify({ port: 7000, serverName: 'Acme', dataDir: '/srv/parley' }));
-    const { settings, sources } = loadConfig({ PORT: '7001' }, ['--config', file]);
+    const { settings, sources } = loadConfig({ PORT: '7001' }, file);
     expect(settings).toMatchObject({ port: 7001, serverName: 'Acme', dataDir: '/srv/parley' });
     expect(sources).toMatchObject({ port: 'env', serverName: 'file' });
     writeFileSync(file, JSON.stringify({ prot: 1 }));
     expect(problems({ PARLEY_CONFIG: file })).toEqual([expect.stringMatching(/unknown setting "prot"/)]);
     writeFileSync(file, '{ nope');
     expect(problems({ PARLEY_CONFIG: file })).toEqual([expect.stringMatching(/config file/)]);
+  });
+
+  it('never trusts every X-Forwarded-For hop: TRUST_PROXY takes proxy addresses or a hop count', () => {
+    // "true" made Fastify believe any client-chosen X-Forwarded-For, so per-address limits were void.
+    expect(problems({ TRUST_PROXY: 'true' })).toEqual([expect.stringMatching(/^TRUST_PROXY: true would trust every .*hop/)]);
+    expect(problems({ TRUST_PROXY: '127.0.0.1, not-an-ip' })).toEqual([expect.stringMatching(/not-an-ip/)]);
+    expect(problems({ TRUST_PROXY: '99' })).toEqual([expect.stringMatching(/1\.\.10/)]);
+    expect(loadConfig({ TRUST_PROXY: '1' }).settings.trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).settings.trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).settings.trustProxy).toBe(false);
   });
 });
