@@ -75,7 +75,7 @@ export const Password = z.string().min(10, 'password: at least 10 characters').m
 const UNSHOWABLE = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B-\u200F\u061C\uFEFF]/gu;
 /** A name or title as it may be shown: unshowable characters removed, NFC, whitespace runs collapsed, trimmed. */
 export function cleanText(text: string): string {
-  return text.normalize('NFC').replace(UNSHOWABLE, '').replace(/\s+/gu, ' ').trim();
+  return text.normalize('NFC').replace(/\s+/gu, ' ').replace(UNSHOWABLE, '').replace(/ {2,}/g, ' ').trim();
 }
 /** What others see: 1..64 characters after cleanText. */
 export const DisplayName = z

@@ -12,10 +12,10 @@ import { toParticipant } from '../livekit/livekit-service';
 export function handleWebhook(ctx: AppContext, ev: WebhookEvent): void {
   const outbox: (() => void)[] = [];
   const bus = {
-    toAll: (e: Parameters<AppContext['bus']['toAll']>[0]) => outbox.push(() => bus.toAll(e)),
+    toAll: (e: Parameters<AppContext['bus']['toAll']>[0]) => outbox.push(() => ctx.bus.toAll(e)),
     toUsers: (ids: Iterable<string>, e: Parameters<AppContext['bus']['toAll']>[0]) => {
       const list = [...ids];
-      outbox.push(() => bus.toUsers(list, e));
+      outbox.push(() => ctx.bus.toUsers(list, e));
     },
   };
   const presence: (() => void)[] = [];
