@@ -172,7 +172,7 @@ describe('team server with the real SFU', () => {
 
     const g = participant();
     await g.connect(admitted.url, admitted.token);
-    expect(g.room.localParticipant?.attributes).toMatchObject({ role: 'guest', displayName: 'Gail Guest' });
+    expect(g.room.localParticipant?.attributes).toMatchObject({ role: 'guest', displayName: 'Gail Guest (guest)' });
     // No admin grant for guests, and their LiveKit token is no session on the team API.
     const grants = JSON.parse(Buffer.from(admitted.token.split('.')[1]!, 'base64url').toString()) as { video: Record<string, unknown> };
     expect(grants.video).toMatchObject({ room: 'clinic', roomJoin: true });
