@@ -30,6 +30,9 @@ export function register<R extends RouteSpec>(
   app.route({
     method: spec.method,
     url: spec.path,
+    // No automatic HEAD twins: the API answers JSON, and a HEAD of the event stream or the guest
+    // long poll would hold a connection open for nothing.
+    exposeHeadRoute: false,
     config: { ...config, auth: spec.auth },
     schema: {
       summary: spec.summary,
