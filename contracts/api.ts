@@ -297,7 +297,6 @@ export const Participant = z.object({
 });
 export type Participant = z.infer<typeof Participant>;
 
-
 export const Room = z.object({
   name: z.string(),
   title: z.string(),
@@ -372,12 +371,7 @@ export const CreateGuestLinkRequest = z.strictObject({
   /** How many guests may join with it (1..500, default 20). */
   maxUses: z.number().int().min(1).max(500).default(20),
   /** The host's own note of whom the link is for, shown in the link list. */
-  label: z
-    .string()
-    .max(200)
-    .transform(cleanText)
-    .pipe(z.string().max(64, 'label: at most 64 characters'))
-    .optional(),
+  label: z.string().max(200).transform(cleanText).pipe(z.string().max(64, 'label: at most 64 characters')).optional(),
 });
 export type CreateGuestLinkRequest = z.input<typeof CreateGuestLinkRequest>;
 
@@ -565,7 +559,14 @@ export const ROUTES = {
     response: Readiness,
     extraResponses: { 503: Readiness },
   }),
-  server: route({ method: 'GET', path: '/api/v1/server', auth: 'public', summary: 'What this server is and offers', status: 200, response: ServerInfo }),
+  server: route({
+    method: 'GET',
+    path: '/api/v1/server',
+    auth: 'public',
+    summary: 'What this server is and offers',
+    status: 200,
+    response: ServerInfo,
+  }),
 
   // setup and sessions
   setup: route({
@@ -577,8 +578,23 @@ export const ROUTES = {
     status: 201,
     response: SessionResponse,
   }),
-  login: route({ method: 'POST', path: '/api/v1/sessions', auth: 'public', summary: 'Sign in', body: LoginRequest, status: 201, response: SessionResponse }),
-  logout: route({ method: 'DELETE', path: '/api/v1/sessions/current', auth: 'user', summary: 'Sign out', status: 204, response: NoContent }),
+  login: route({
+    method: 'POST',
+    path: '/api/v1/sessions',
+    auth: 'public',
+    summary: 'Sign in',
+    body: LoginRequest,
+    status: 201,
+    response: SessionResponse,
+  }),
+  logout: route({
+    method: 'DELETE',
+    path: '/api/v1/sessions/current',
+    auth: 'user',
+    summary: 'Sign out',
+    status: 204,
+    response: NoContent,
+  }),
   listSessions: route({
     method: 'GET',
     path: '/api/v1/me/sessions',
@@ -674,7 +690,15 @@ export const ROUTES = {
     status: 201,
     response: Room,
   }),
-  getRoom: route({ method: 'GET', path: '/api/v1/rooms/:room', auth: 'user', summary: 'One room', params: RoomParams, status: 200, response: Room }),
+  getRoom: route({
+    method: 'GET',
+    path: '/api/v1/rooms/:room',
+    auth: 'user',
+    summary: 'One room',
+    params: RoomParams,
+    status: 200,
+    response: Room,
+  }),
   updateRoom: route({
     method: 'PATCH',
     path: '/api/v1/rooms/:room',

@@ -26,7 +26,8 @@ const trustedProxies = z.union([z.boolean(), z.number(), z.string()]).transform(
   if (v === true || ['true', 'yes', 'on'].includes(text)) {
     c.addIssue({
       code: 'custom',
-      message: 'true would trust every X-Forwarded-For hop; give the proxy addresses (e.g. 127.0.0.1) or the number of proxies in front (e.g. 1)',
+      message:
+        'true would trust every X-Forwarded-For hop; give the proxy addresses (e.g. 127.0.0.1) or the number of proxies in front (e.g. 1)',
     });
     return z.NEVER;
   }

@@ -77,7 +77,8 @@ export class InviteStore {
   /** Revokes an invite nobody used yet; false when there is none such. */
   revoke(id: string, now: number): boolean {
     return (
-      prepared(this.db, 'UPDATE invites SET revoked_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL').run(now, id).changes === 1
+      prepared(this.db, 'UPDATE invites SET revoked_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL').run(now, id)
+        .changes === 1
     );
   }
 }

@@ -56,10 +56,10 @@ export class SessionStore {
 
   /** The live session for a token hash: not revoked, not expired. */
   active(tokenHash: string, now: number): SessionRecord | undefined {
-    const row = prepared(
-      this.db,
-      'SELECT * FROM sessions WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?',
-    ).get(tokenHash, now) as Row | undefined;
+    const row = prepared(this.db, 'SELECT * FROM sessions WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?').get(
+      tokenHash,
+      now,
+    ) as Row | undefined;
     return row && toRecord(row);
   }
 
@@ -94,12 +94,10 @@ export class SessionStore {
 
   /** Revokes one of the user's own sessions; false when it is not theirs or already ended. */
   revokeOf(userId: string, id: string, now: number): boolean {
-    const r = prepared(this.db, 'UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?').run(
-      now,
-      id,
-      userId,
-      now,
-    );
+    const r = prepared(
+      this.db,
+      'UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?',
+    ).run(now, id, userId, now);
     this.changed();
     return r.changes === 1;
   }
@@ -107,7 +105,9 @@ export class SessionStore {
   /** Every session of the user but `keepId` (after a password change). Returns the revoked ids. */
   revokeOthers(userId: string, keepId: string, now: number): string[] {
     const ids = (
-      prepared(this.db, 'SELECT id FROM sessions WHERE user_id = ? AND id != ? AND revoked_at IS NULL').all(userId, keepId) as { id: string }[]
+      prepared(this.db, 'SELECT id FROM sessions WHERE user_id = ? AND id != ? AND revoked_at IS NULL').all(userId, keepId) as {
+        id: string;
+      }[]
     ).map((r) => r.id);
     prepared(this.db, 'UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id != ? AND revoked_at IS NULL').run(now, userId, keepId);
     this.changed();

@@ -21,7 +21,10 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const open = ctx.bus.countOf(session.id, user.id);
         const { streamsPerSession, streamsPerUser } = ctx.settings.limits;
         if (open.session >= streamsPerSession || open.user >= streamsPerUser)
-          throw new HttpError('RATE_LIMITED', `too many open event streams (at most ${streamsPerSession} per sign-in, ${streamsPerUser} per user)`);
+          throw new HttpError(
+            'RATE_LIMITED',
+            `too many open event streams (at most ${streamsPerSession} per sign-in, ${streamsPerUser} per user)`,
+          );
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {

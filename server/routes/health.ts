@@ -46,7 +46,8 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/metrics', { config: { auth: 'public', rateLimit: false }, schema: { hide: true } }, async (req, reply) => {
       const token = ctx.settings.metricsToken;
       if (token) {
-        if (!safeEqual(req.headers.authorization ?? '', `Bearer ${token}`)) throw new HttpError('UNAUTHORIZED', 'metrics need the metrics token');
+        if (!safeEqual(req.headers.authorization ?? '', `Bearer ${token}`))
+          throw new HttpError('UNAUTHORIZED', 'metrics need the metrics token');
       } else if (!isDirectLoopback(req)) {
         throw new HttpError('FORBIDDEN', 'metrics are served to this machine only; set METRICS_TOKEN to scrape from elsewhere');
       }

@@ -40,7 +40,12 @@ export function hostRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     register(app, ROUTES.endMeeting, async (req) => {
       const room = roomHostedBy(ctx, principalOf(req), req.params.room);
       for (const entry of ctx.lobby.denyAll(room.name)) {
-        ctx.bus.toUsers(hostIds(ctx.auth, ctx.rooms, room.name), { type: 'lobby.resolved', room: room.name, id: entry.id, outcome: 'denied' });
+        ctx.bus.toUsers(hostIds(ctx.auth, ctx.rooms, room.name), {
+          type: 'lobby.resolved',
+          room: room.name,
+          id: entry.id,
+          outcome: 'denied',
+        });
       }
       await ctx.livekit.endRoom(room.name);
       req.log.info({ room: room.name, by: principalOf(req).user.id }, 'meeting ended');

@@ -20,7 +20,12 @@ export function clientInfo(req: FastifyRequest): ClientInfo {
  * The throttle of (username, this address): refuses while a wait is due, and otherwise runs check,
  * counting a failure when it returns undefined.
  */
-async function throttled<T>(ctx: AppContext, username: string, req: FastifyRequest, check: () => Promise<T | undefined>): Promise<T | undefined> {
+async function throttled<T>(
+  ctx: AppContext,
+  username: string,
+  req: FastifyRequest,
+  check: () => Promise<T | undefined>,
+): Promise<T | undefined> {
   const key = LoginThrottle.key(username, req.ip);
   const wait = ctx.loginFailures.retryAfter(key);
   if (wait > 0) {

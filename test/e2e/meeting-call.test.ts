@@ -134,7 +134,7 @@ describe('a meeting of three through the real SFU', () => {
     }
     await ada.getByRole('button', { name: 'Show participants' }).click();
     const hands = ada.getByRole('region', { name: 'Raised hands' }).or(ada.locator('section[aria-labelledby="hands-title"]'));
-    await expect.poll(() => hands.locator('li').allTextContents()).toEqual(['1Grace', '2Bob']);
+    await expect.poll(() => hands.locator('li').allTextContents()).toEqual(['1Grace (guest)', '2Bob']);
     await shoot(ada, 'participants-panel.png');
   });
 
@@ -174,8 +174,8 @@ describe('a meeting of three through the real SFU', () => {
   });
 
   it('a host removes the guest and the guest sees why', async () => {
-    await ada.getByRole('button', { name: 'Remove Grace from the meeting' }).click();
-    await ada.getByRole('button', { name: 'Confirm removing Grace' }).click();
+    await ada.getByRole('button', { name: 'Remove Grace (guest) from the meeting' }).click();
+    await ada.getByRole('button', { name: 'Confirm removing Grace (guest)' }).click();
     await grace.getByRole('heading', { name: 'A host removed you from the meeting' }).waitFor({ timeout: 15_000 });
     await expect.poll(() => tile(ada, 'Grace').count(), { timeout: 10_000 }).toBe(0);
     // Removed people are not offered a rejoin that would only fail.

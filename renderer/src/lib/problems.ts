@@ -122,7 +122,7 @@ export function apiProblem(err: unknown, serverUrl = 'the team server'): Problem
       return {
         kind: 'link-invalid',
         title: 'This link no longer works',
-        message: 'The guest link has expired or was revoked. Ask the host for a new one.',
+        message: 'The guest link has expired, been used up or been revoked. Ask the host for a new one.',
       };
     case 'UNAUTHORIZED':
       return { kind: 'signed-out', title: 'You were signed out', message: 'Your session ended. Sign in again to continue.' };
@@ -134,6 +134,12 @@ export function apiProblem(err: unknown, serverUrl = 'the team server'): Problem
       };
     case 'INVALID_CREDENTIALS':
       return { kind: 'unknown', title: "That didn't work", message: 'Wrong username or password.' };
+    case 'WRONG_PASSWORD':
+      return { kind: 'unknown', title: 'Password not changed', message: 'The current password is not right. Type it again.' };
+    case 'RATE_LIMITED':
+      return { kind: 'unknown', title: 'Too many tries', message: `${(err as { message?: string }).message ?? 'Wait a little'}.` };
+    case 'LIMIT_REACHED':
+      return { kind: 'unknown', title: 'Limit reached', message: `${(err as { message?: string }).message ?? 'A limit was reached'}.` };
     default:
       return { kind: 'unknown', title: 'Something went wrong', message: (err as { message?: string }).message ?? 'Unknown error' };
   }

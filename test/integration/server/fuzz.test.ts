@@ -123,38 +123,49 @@ describe('API fuzz', () => {
       fc.oneof(
         fc.constant(''),
         fc
-          .array(fc.tuple(fc.constantFrom(...names, ...fields.slice(0, 5), 'x'), fc.oneof(text, fc.integer().map(String))), { maxLength: 4 })
+          .array(fc.tuple(fc.constantFrom(...names, ...fields.slice(0, 5), 'x'), fc.oneof(text, fc.integer().map(String))), {
+            maxLength: 4,
+          })
           .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}` : '')),
         fc.string({ maxLength: 40 }).map((q) => `?${encodeURIComponent(q)}`),
-        fc.constantFrom('?wait=0', '?limit=0', '?limit=9999', '?room=main&before=yesterday', '?wait=-1&wait=2', '?after=main&limit=1', '?%zz'),
+        fc.constantFrom(
+          '?wait=0',
+          '?limit=0',
+          '?limit=9999',
+          '?room=main&before=yesterday',
+          '?wait=-1&wait=2',
+          '?after=main&limit=1',
+          '?%zz',
+        ),
       );
-    const request = fc
-      .constantFrom(...operations)
-      .chain((op) =>
-        fc.record({
-          op: fc.constant(op),
-          method: fc.oneof({ weight: 8, arbitrary: fc.constant(op.method) }, fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS', 'HEAD')),
-          params: fc.array(text, { minLength: 3, maxLength: 3 }),
-          query: queryString(op.query),
-          body,
-          contentType: fc.constantFrom(
-            'application/json',
-            'application/json; charset=utf-8',
-            'application/json; charset=latin1',
-            'text/plain',
-            'application/x-www-form-urlencoded',
-            'multipart/form-data; boundary=x',
-            'application/webhook+json',
-            undefined,
-          ),
-          encoding: fc.constantFrom(undefined, undefined, undefined, 'gzip', 'br', 'identity', 'bogus'),
-          accept: fc.constantFrom(undefined, 'application/json', 'text/html', 'text/event-stream', '*/*', 'image/png'),
-          auth: fc.oneof(
-            { weight: 3, arbitrary: fc.constantFrom('member', 'admin') },
-            { weight: 2, arbitrary: fc.constantFrom('none', 'garbage', 'malformed', 'long') },
-          ),
-        }),
-      );
+    const request = fc.constantFrom(...operations).chain((op) =>
+      fc.record({
+        op: fc.constant(op),
+        method: fc.oneof(
+          { weight: 8, arbitrary: fc.constant(op.method) },
+          fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS', 'HEAD'),
+        ),
+        params: fc.array(text, { minLength: 3, maxLength: 3 }),
+        query: queryString(op.query),
+        body,
+        contentType: fc.constantFrom(
+          'application/json',
+          'application/json; charset=utf-8',
+          'application/json; charset=latin1',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/webhook+json',
+          undefined,
+        ),
+        encoding: fc.constantFrom(undefined, undefined, undefined, 'gzip', 'br', 'identity', 'bogus'),
+        accept: fc.constantFrom(undefined, 'application/json', 'text/html', 'text/event-stream', '*/*', 'image/png'),
+        auth: fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom('member', 'admin') },
+          { weight: 2, arbitrary: fc.constantFrom('none', 'garbage', 'malformed', 'long') },
+        ),
+      }),
+    );
 
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
     const samples = fc.sample(request, { numRuns: GENERATED, seed });
@@ -220,7 +231,9 @@ describe('API fuzz', () => {
     );
     const seconds = (Date.now() - started) / 1000;
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-    console.info(`fuzz: ${total} requests in ${seconds.toFixed(1)} s (seed ${seed}); statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.info(
+      `fuzz: ${total} requests in ${seconds.toFixed(1)} s (seed ${seed}); statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
 
     expect(failures.slice(0, 10), `seed ${seed}`).toEqual([]);
     expect(total).toBeGreaterThanOrEqual(RUNS);

@@ -129,7 +129,11 @@ describe('authorization matrix', () => {
     },
     {
       name: 'POST /api/v1/me/password',
-      call: () => ({ method: 'POST', url: '/api/v1/me/password', body: { currentPassword: 'not the password', newPassword: 'whatever else 123' } }),
+      call: () => ({
+        method: 'POST',
+        url: '/api/v1/me/password',
+        body: { currentPassword: 'not the password', newPassword: 'whatever else 123' },
+      }),
       expect: signedIn(403, 403, 403),
     },
     { name: 'GET /api/v1/invites', call: () => ({ method: 'GET', url: '/api/v1/invites' }), expect: signedIn(403, 403, 200) },
@@ -266,7 +270,11 @@ describe('authorization matrix', () => {
     const covered = new Set(rows.map((r) => r.name.split(' (')[0]));
     expect(documented.filter((r) => !covered.has(r))).toEqual([]);
     // The document is the route table, entry for entry.
-    expect(documented.sort()).toEqual(Object.values(ROUTES).map((r) => `${r.method} ${r.path}`).sort());
+    expect(documented.sort()).toEqual(
+      Object.values(ROUTES)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
     expect(documented.length).toBeGreaterThan(35);
   });
 

@@ -88,7 +88,10 @@ describe('security controls', () => {
     people.push(guest);
     await guest.connect(g.url, g.token);
     const sfu = new RoomServiceClient(stack.livekit.url.replace(/^ws/, 'http'), stack.livekit.apiKey, stack.livekit.apiSecret);
-    const seen = await eventually(async () => (await sfu.listParticipants('guests')).find((p) => p.identity === g.identity), 'guest in SFU');
+    const seen = await eventually(
+      async () => (await sfu.listParticipants('guests')).find((p) => p.identity === g.identity),
+      'guest in SFU',
+    );
     // The SFU itself holds the limit: a modified client cannot share a screen.
     expect(seen.permission?.canPublishSources.sort()).toEqual([TrackSource.CAMERA, TrackSource.MICROPHONE].sort());
     expect(seen.name).toBe('Admin (host) (guest)');

@@ -81,7 +81,12 @@ describe('AdminState', () => {
   };
   function fakeApi() {
     const api = {
-      createInvite: vi.fn(async (): Promise<Invite> => ({ code: 'ABCD-1234', role: 'member', expiresAt: '2026-01-04T00:00:00.000Z' })),
+      createInvite: vi.fn(async (): Promise<Invite> => ({
+        id: 'inv1',
+        code: 'ABCD-1234',
+        role: 'member',
+        expiresAt: '2026-01-04T00:00:00.000Z',
+      })),
       listUsers: vi.fn(async () => ({ users: [ada] })),
       updateUser: vi.fn(async (id: string, body: { role?: 'admin' | 'member'; disabled?: boolean }) => ({ ...ada, id, ...body })),
       updateRoom: vi.fn(async () => {
@@ -107,9 +112,11 @@ describe('AdminState', () => {
   it('saves room options with the lobby off when guests are not allowed, and shows a refusal', async () => {
     const api = fakeApi();
     const a = new AdminState(api, 'https://meet.example.com');
-    expect(await a.updateRoom('standup', { allowGuests: false, lobby: true, maxParticipants: 12, e2ee: 'passphrase' })).toBeNull();
+    expect(
+      await a.updateRoom('standup', { allowGuests: false, lobby: true, maxParticipants: 12, e2ee: 'passphrase', guestsCanShare: true }),
+    ).toBeNull();
     expect(api.updateRoom).toHaveBeenCalledWith('standup', {
-      options: { allowGuests: false, lobby: false, maxParticipants: 12, e2ee: 'passphrase' },
+      options: { allowGuests: false, lobby: false, maxParticipants: 12, e2ee: 'passphrase', guestsCanShare: false },
     });
     expect(a.problem).not.toBeNull();
     expect(a.busy).toBe(false);

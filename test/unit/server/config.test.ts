@@ -17,9 +17,13 @@ const problems = (env: NodeJS.ProcessEnv, file?: string) => {
 
 describe('config', () => {
   it('reads and coerces environment variables', () => {
-    const { settings } = loadConfig(
-      { PORT: '9000', HOST: '0.0.0.0', PUBLIC_URL: 'https://meet.example.com/', TRUST_PROXY: '127.0.0.1, 10.0.0.0/8', DATA_DIR: '/var/lib/parley' },
-    );
+    const { settings } = loadConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      PUBLIC_URL: 'https://meet.example.com/',
+      TRUST_PROXY: '127.0.0.1, 10.0.0.0/8',
+      DATA_DIR: '/var/lib/parley',
+    });
     expect(settings).toEqual({
       port: 9000,
       host: '0.0.0.0',
@@ -44,9 +48,7 @@ describe('config', () => {
     const short = problems({ LIVEKIT_URL: 'wss://lk.example.com', LIVEKIT_API_KEY: 'APIkey', LIVEKIT_API_SECRET: 'hunter2' });
     expect(short.join('\n')).toMatch(/LIVEKIT_API_SECRET: must be at least 32/);
     expect(short.join('\n')).not.toMatch(/hunter2/);
-    const { settings } = loadConfig(
-      { LIVEKIT_URL: 'wss://lk.example.com', LIVEKIT_API_KEY: 'APIkey', LIVEKIT_API_SECRET: 's'.repeat(40) },
-    );
+    const { settings } = loadConfig({ LIVEKIT_URL: 'wss://lk.example.com', LIVEKIT_API_KEY: 'APIkey', LIVEKIT_API_SECRET: 's'.repeat(40) });
     expect(optionsFromSettings(settings).livekit).toEqual({ url: 'wss://lk.example.com', apiKey: 'APIkey', apiSecret: 's'.repeat(40) });
   });
 

@@ -14,6 +14,8 @@ export interface RoomOptionsEdit {
   /** null = no limit beyond the SFU's. */
   maxParticipants: number | null;
   e2ee: E2eeMode;
+  /** Guests may share their screen (otherwise camera and microphone only). */
+  guestsCanShare: boolean;
 }
 
 export class AdminState {
@@ -70,7 +72,11 @@ export class AdminState {
 
   /** Saves the options; the lobby only means something when guests are allowed. */
   updateRoom(room: string, edit: RoomOptionsEdit): Promise<Room | null> {
-    const options: Partial<RoomOptions> = { ...edit, lobby: edit.allowGuests && edit.lobby };
+    const options: Partial<RoomOptions> = {
+      ...edit,
+      lobby: edit.allowGuests && edit.lobby,
+      guestsCanShare: edit.allowGuests && edit.guestsCanShare,
+    };
     return this.#run(() => this.#api.updateRoom(room, { options }));
   }
 }

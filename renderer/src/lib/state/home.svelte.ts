@@ -49,7 +49,7 @@ export class HomeState {
   async refresh(): Promise<void> {
     try {
       const [rooms, meetings] = await Promise.all([
-        this.#api.listRooms(),
+        this.#api.listAllRooms(),
         this.#api.listMeetings({ limit: 8 }).catch(() => ({ meetings: [] })),
       ]);
       this.rooms = rooms.rooms;

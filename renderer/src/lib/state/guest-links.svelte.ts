@@ -1,0 +1,76 @@
+// A room's guest links, for its hosts: the ones that still work (how often used, until when), a new
+// one with its own expiry, use limit and note, and revoking one without touching the others.
+import type { ApiClient, GuestLink, GuestLinkInfo } from '../api';
+import { apiProblem, type Problem } from '../problems';
+
+export type GuestLinksApi = Pick<ApiClient, 'listGuestLinks' | 'createGuestLink' | 'revokeGuestLink'>;
+
+/** The expiry choices offered, in minutes (the server allows 5 minutes to a week). */
+export const LINK_LIFETIMES = [
+  { minutes: 60, label: '1 hour' },
+  { minutes: 480, label: '8 hours' },
+  { minutes: 1440, label: '1 day' },
+  { minutes: 10_080, label: '1 week' },
+] as const;
+
+export class GuestLinksState {
+  links = $state.raw<GuestLinkInfo[]>([]);
+  /** The link just made: the only moment its URL is known (the server stores a hash). */
+  created = $state.raw<GuestLink | null>(null);
+  problem = $state.raw<Problem | null>(null);
+  busy = $state(false);
+
+  readonly #api: GuestLinksApi;
+  readonly #room: string;
+  readonly #serverUrl: string;
+
+  constructor(api: GuestLinksApi, room: string, serverUrl: string) {
+    this.#api = api;
+    this.#room = room;
+    this.#serverUrl = serverUrl;
+  }
+
+  async #run<T>(work: () => Promise<T>): Promise<T | null> {
+    this.busy = true;
+    this.problem = null;
+    try {
+      return await work();
+    } catch (err) {
+      this.problem = apiProblem(err, this.#serverUrl);
+      return null;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async load(): Promise<void> {
+    const list = await this.#run(() => this.#api.listGuestLinks(this.#room));
+    if (list) this.links = list.links;
+  }
+
+  async create(opts: { label: string; expiresInMinutes: number; maxUses: number }): Promise<GuestLink | null> {
+    const link = await this.#run(() =>
+      this.#api.createGuestLink(this.#room, {
+        expiresInMinutes: opts.expiresInMinutes,
+        maxUses: opts.maxUses,
+        ...(opts.label.trim() ? { label: opts.label.trim() } : {}),
+      }),
+    );
+    if (link) {
+      this.created = link;
+      this.links = [link, ...this.links];
+    }
+    return link;
+  }
+
+  async revoke(id: string): Promise<void> {
+    const done = await this.#run(async () => {
+      await this.#api.revokeGuestLink(this.#room, id);
+      return true;
+    });
+    if (done) {
+      this.links = this.links.filter((l) => l.id !== id);
+      if (this.created?.id === id) this.created = null;
+    }
+  }
+}
