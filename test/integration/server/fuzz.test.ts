@@ -211,7 +211,7 @@ describe('API fuzz', () => {
         await res.body?.cancel();
       } else if (res.status >= 400 && api && r.method !== 'HEAD') {
         const raw = await res.text();
-        let parsed = false;
+        let parsed: boolean;
         try {
           parsed = ErrorBody.safeParse(JSON.parse(raw)).success;
         } catch {

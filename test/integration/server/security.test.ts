@@ -2,7 +2,7 @@ import { RoomServiceClient, TrackSource } from 'livekit-server-sdk';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '@contracts/api-client';
+import { type ApiError } from '@contracts/api-client';
 import { NodeParticipant } from '../../support/node-participant';
 import { startStack, type TestStack } from '../../support/stack';
 import { addUser, anonymous, eventually, PASSWORD, setupAdmin, signIn, type SignedIn } from '../../support/team-api';
