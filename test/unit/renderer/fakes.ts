@@ -25,6 +25,7 @@ export function person(identity: string, over: Partial<ParticipantSnapshot> = {}
     micTrack: null,
     screenTrack: null,
     screenAudioTrack: null,
+    canShareScreen: true,
     ...over,
   };
 }

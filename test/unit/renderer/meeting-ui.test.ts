@@ -48,6 +48,18 @@ const button = (name: string | RegExp) => screen.getByRole('button', { name });
 
 // jsdom renders a whole meeting slowly on these shared 2-core machines.
 describe('meeting controls', { timeout: 15_000 }, () => {
+  it('offer a guest no screen share the SFU would refuse', async () => {
+    const me = person('me', { isLocal: true, name: 'Gail (guest)', role: 'guest', canShareScreen: false });
+    const f = fakeSource([me, person('ada', { name: 'Ada', role: 'host' })]);
+    const meeting = new MeetingState(f.source, INFO, null);
+    const stop = meeting.start();
+    render(MeetingHarness, { props: { meeting, onleave: vi.fn() } });
+    await tick();
+    expect(screen.queryByRole('button', { name: 'Share screen' })).toBeNull();
+    expect(button('Mute microphone')).toBeTruthy();
+    stop();
+  });
+
   it('name what each control does now, and flip after use', async () => {
     const { f } = setup();
     await fireEvent.click(button('Mute microphone'));

@@ -29,7 +29,21 @@ const PARTICIPANT_EVENTS = [
   RoomEvent.ParticipantNameChanged,
   RoomEvent.ParticipantAttributesChanged,
   RoomEvent.ParticipantMetadataChanged,
+  RoomEvent.ParticipantPermissionsChanged,
 ] as const;
+
+/** LiveKit protocol's TrackSource.SCREEN_SHARE (livekit-client re-exports no protocol enum). */
+const PROTO_SCREEN_SHARE = 3;
+
+/**
+ * Whether the SFU lets p publish a screen: the team server limits guests to camera and microphone
+ * unless the room allows sharing. An empty source list means every source (LiveKit's rule).
+ */
+function mayShareScreen(p: Participant): boolean {
+  const perm = p.permissions;
+  if (!perm) return true;
+  return perm.canPublish && (perm.canPublishSources.length === 0 || perm.canPublishSources.includes(PROTO_SCREEN_SHARE));
+}
 
 function liveTrack(p: Participant, source: Track.Source): Track | null {
   const pub = p.getTrackPublication(source);
@@ -58,6 +72,7 @@ function snapshotParticipant(p: Participant, hands: Hands | null = null): Partic
     micTrack: liveTrack(p, Track.Source.Microphone),
     screenTrack: liveTrack(p, Track.Source.ScreenShare),
     screenAudioTrack: liveTrack(p, Track.Source.ScreenShareAudio),
+    canShareScreen: mayShareScreen(p),
   };
 }
 

@@ -23,6 +23,8 @@ export interface ParticipantSnapshot {
   /** Present while this participant shares a screen. */
   screenTrack: Track | null;
   screenAudioTrack: Track | null;
+  /** The SFU lets them share a screen (guests only when the room allows it). */
+  canShareScreen: boolean;
 }
 
 export type ConnectionPhase = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
