@@ -1,6 +1,7 @@
 // The signed-in person's own account: their password and the devices signed in with it. The server
 // checks the current password and only ever lists or signs out the caller's own sessions.
-import type { ApiClient, SessionInfo } from '../api';
+import type { SessionInfo } from '@contracts/api';
+import type { ApiClient } from '../api/client';
 import { apiProblem, type Problem } from '../problems';
 
 export type AccountApi = Pick<ApiClient, 'listSessions' | 'revokeSession' | 'changePassword'>;

@@ -1,6 +1,7 @@
 // A room's guest links, for its hosts: the ones that still work (how often used, until when), a new
 // one with its own expiry, use limit and note, and revoking one without touching the others.
-import type { ApiClient, GuestLink, GuestLinkInfo } from '../api';
+import type { GuestLink, GuestLinkInfo } from '@contracts/api';
+import type { ApiClient } from '../api/client';
 import { apiProblem, type Problem } from '../problems';
 
 export type GuestLinksApi = Pick<ApiClient, 'listGuestLinks' | 'createGuestLink' | 'revokeGuestLink'>;

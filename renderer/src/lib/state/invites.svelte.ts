@@ -1,6 +1,7 @@
 // Admins' list of invite codes: who made each, whether it was used, and revoking one nobody used.
 // The codes themselves are shown only once, when made; the server keeps only their hashes.
-import type { ApiClient, InviteInfo } from '../api';
+import type { InviteInfo } from '@contracts/api';
+import type { ApiClient } from '../api/client';
 import { apiProblem, type Problem } from '../problems';
 
 export type InvitesApi = Pick<ApiClient, 'listInvites' | 'revokeInvite'>;
