@@ -10,7 +10,7 @@ import { MIGRATIONS } from '@server/db/migrations';
 
 const run = promisify(execFile);
 
-/** `parley-server` from source (tsx), as an operator runs it; resolves with its exit code and output. */
+/** `parley-server` from source (tsx), as an operator runs it (a process each: integration tier); resolves with its exit code and output. */
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [resolve('node_modules/tsx/dist/cli.mjs'), 'server/cli.ts', ...args], {
