@@ -133,10 +133,13 @@ describe('the desktop app, whole', () => {
     await guest.getByRole('button', { name: 'Open chat' }).click();
     await guest.getByLabel('Message everyone').fill('Can you see my screen later?');
     await guest.getByRole('button', { name: 'Send message' }).click();
-    await notification('Grace in Standup');
-    expect(app.notifications().find((n) => n.options.title === 'Grace in Standup')?.options.body).toBe('Can you see my screen later?');
+    // Guests carry the mark in their name everywhere, notifications included.
+    await notification('Grace (guest) in Standup');
+    expect(app.notifications().find((n) => n.options.title === 'Grace (guest) in Standup')?.options.body).toBe(
+      'Can you see my screen later?',
+    );
     await guest.getByRole('button', { name: 'Raise hand' }).click();
-    await notification('Grace raised their hand');
+    await notification('Grace (guest) raised their hand');
   });
 
   it('closing the window keeps the call (the guest still decodes Ada); the tray’s Leave ends it', async () => {
