@@ -106,7 +106,7 @@ describe('Host on this computer, on the LAN', () => {
     // The host sees who is connected.
     await expect
       .poll(() => host.getByTestId('host-connected').textContent(), { timeout: 30_000 })
-      .toMatch(/lan: (Grace, Linus|Linus, Grace)/);
+      .toMatch(/lan: (Grace \(guest\), Linus \(guest\)|Linus \(guest\), Grace \(guest\))/);
     await host.getByTestId('host-share').scrollIntoViewIfNeeded();
     await shoot(desk, 'host-on-lan.png');
   });
