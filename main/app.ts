@@ -97,8 +97,6 @@ export interface ParleyOptions {
   rendererDir: string;
   /** Built preload (out/preload/index.cjs). */
   preloadPath: string;
-  /** The embedded SFU binary for Host on this computer. */
-  livekitBinary: string;
   /** Tray icons (tray-idle.png, tray-live.png, tray-muted.png). */
   trayIconDir: string;
   platform: PlatformFacts;
@@ -230,7 +228,6 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   const localHost = createLocalHost({
     loadServer: options.loadServer,
     dataDir: join(userData, 'local-host'),
-    livekitBinary: options.livekitBinary,
     webClientDir: options.rendererDir,
     config: () => store.get().localHost,
     networkInterfaces: options.networkInterfaces,

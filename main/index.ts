@@ -45,16 +45,10 @@ async function loadUpdater(): Promise<UpdaterLike | null> {
 
 // The team server is built separately (scripts/build-server.mjs) into out/server and shipped in
 // app.asar, next to the node_modules its npm imports resolve from; the SFU binary cannot run from
-// an asar, so it is an extra resource.
+// an asar, so it is an extra resource (resources/livekit/), which the server module finds itself
+// (server/sfu/livekit-binary.ts; from a checkout, LIVEKIT_SERVER_BIN or .tools/bin).
 function serverEntry(): string {
   return join(app.getAppPath(), 'out', 'server', 'index.js');
-}
-
-function livekitBinary(): string {
-  const exe = process.platform === 'win32' ? 'livekit-server.exe' : 'livekit-server';
-  if (app.isPackaged) return join(process.resourcesPath, 'livekit', exe);
-  // From a checkout: the SFU `npm run livekit` found (the same variable the team server reads).
-  return process.env.LIVEKIT_SERVER_BIN ?? join(app.getAppPath(), '.tools', 'bin', exe);
 }
 
 // Wayland gives no global key hook; elsewhere uiohook-napi (prebuilt N-API) reports key releases.
@@ -90,7 +84,6 @@ async function main(): Promise<void> {
     {
       rendererDir: join(here, '..', 'renderer'),
       preloadPath: join(here, '..', 'preload', 'index.cjs'),
-      livekitBinary: livekitBinary(),
       trayIconDir: app.isPackaged ? join(process.resourcesPath, 'tray') : join(app.getAppPath(), 'build', 'tray'),
       platform: {
         platform: process.platform,

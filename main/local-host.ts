@@ -27,8 +27,6 @@ export interface LocalTeamServerOptions {
   dataDir: string;
   host: string;
   port: number;
-  /** The embedded SFU (livekit-server shipped in the app's resources). */
-  livekitBinary: string;
   /** The built web client, so teammates without the app can join from a browser. */
   webClientDir: string;
   /** Where the SFU binds: loopback, or every interface so LAN clients reach its media ports. */
@@ -47,7 +45,6 @@ export interface TeamServerModule {
 export interface LocalHostDeps {
   loadServer(): Promise<TeamServerModule>;
   dataDir: string;
-  livekitBinary: string;
   webClientDir: string;
   config(): Settings['localHost'];
   networkInterfaces(): NodeJS.Dict<NetworkInterfaceInfo[]>;
@@ -159,7 +156,6 @@ export function createLocalHost(deps: LocalHostDeps): LocalHost {
         dataDir: deps.dataDir,
         host: '127.0.0.1',
         port,
-        livekitBinary: deps.livekitBinary,
         webClientDir: deps.webClientDir,
         ...(primary
           ? { sfuHost: '0.0.0.0', publicUrl: `https://${primary}:${port}`, livekitPublicUrl: `wss://${primary}:${port + 1}` }

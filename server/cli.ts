@@ -7,9 +7,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, findLivekitBinary, loadConfig, SETTINGS } from './config';
+import { ConfigError, loadConfig, SETTINGS } from './config';
 import { backupDatabase } from './db/database';
 import { optionsFromSettings, startTeamServer } from './index';
+import { findLivekitBinary } from './sfu/livekit-binary';
 
 const HELP = `parley-server: the Parley team server
 

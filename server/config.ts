@@ -3,7 +3,7 @@
  * Every bad value yields its own line naming the variable, so an operator fixes them all in one go.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -170,15 +170,4 @@ export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): str
     if (up === dir) return undefined;
     dir = up;
   }
-}
-
-/** The embedded SFU binary: the setting, else `livekit-server` on PATH, else the repo's .tools/bin. */
-export function findLivekitBinary(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const exe = process.platform === 'win32' ? 'livekit-server.exe' : 'livekit-server';
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, exe))) return join(dir, exe);
-  }
-  const root = packageRoot();
-  const local = root ? resolve(root, '.tools', 'bin', exe) : undefined;
-  return local && existsSync(local) ? local : undefined;
 }

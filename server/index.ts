@@ -10,6 +10,9 @@ import { openDatabase } from './db/database';
 import { scalar } from './db/statements';
 import { freeTcpPort } from './lib/free-port';
 import { LivekitService } from './livekit/livekit-service';
+import { lockDataDir, type DataDirLock } from './process/data-dir-lock';
+import { stopStaleChildren } from './process/child-records';
+import { findLivekitBinary } from './sfu/livekit-binary';
 import { loadPresence } from './rooms/room-service';
 import { launchSfu, type RunningSfu } from './sfu/livekit-launcher';
 import { generateSfuKeys, type SfuKeys } from './sfu/livekit-config';
@@ -31,7 +34,7 @@ export interface TeamServerOptions {
   livekit?: LivekitTarget;
   /** The SFU URL clients use when it differs from the one the server talks to (a TLS proxy in front). */
   livekitPublicUrl?: string;
-  /** livekit-server binary for the embedded SFU. */
+  /** livekit-server binary for the embedded SFU; found by server/sfu/livekit-binary.ts when not given. */
   livekitBinary?: string;
   /** Address the embedded SFU binds; defaults to host. */
   sfuHost?: string;
@@ -121,8 +124,23 @@ const wildcard = (h: string) => h === '0.0.0.0' || h === '::';
 
 export async function startTeamServer(opts: TeamServerOptions): Promise<RunningTeamServer> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-  const host = opts.host ?? '127.0.0.1';
   const log = opts.logger ?? pino({ level: opts.logLevel ?? 'info', redact: ['req.headers.authorization'] });
+  // One server per data dir (a second one refuses: DATA_DIR_IN_USE); then whatever children a
+  // killed earlier run left behind are ours to stop. The lock is released when the server closes.
+  const lock = lockDataDir(opts.dataDir);
+  try {
+    for (const { name, pid, executable, stopped } of await stopStaleChildren(lock.runDir)) {
+      log.warn({ child: name, childPid: pid, executable, stopped }, 'stopped a child process left by an earlier run');
+    }
+    return await startLocked(opts, lock, log);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logger): Promise<RunningTeamServer> {
+  const host = opts.host ?? '127.0.0.1';
   const keys: SfuKeys = opts.livekit ? { apiKey: opts.livekit.apiKey, apiSecret: opts.livekit.apiSecret } : embeddedSfuKeys(opts.dataDir);
   const livekit: LivekitTarget = { url: opts.livekit?.url ?? '', ...keys };
 
@@ -130,7 +148,8 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<RunningT
   const sfuHost = opts.sfuHost ?? host;
   const probe = wildcard(sfuHost) ? '127.0.0.1' : sfuHost;
   const sfuHttpPort = opts.livekit ? undefined : await freeTcpPort(probe);
-  if (!opts.livekit && !opts.livekitBinary) {
+  const livekitBinary = opts.livekit ? undefined : (opts.livekitBinary ?? findLivekitBinary());
+  if (!opts.livekit && !livekitBinary) {
     throw Object.assign(new Error('no LiveKit configured and no livekit-server binary given (LIVEKIT_SERVER_BIN)'), {
       code: 'SFU_MISSING',
     });
@@ -172,12 +191,16 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<RunningT
   housekeeping.unref();
 
   const close = async () => {
-    clearInterval(housekeeping);
-    ctx.bus.closeAll();
-    ctx.lobby.close();
-    await app?.close();
-    await sfu?.stop();
-    db.close();
+    try {
+      clearInterval(housekeeping);
+      ctx.bus.closeAll();
+      ctx.lobby.close();
+      await app?.close();
+      await sfu?.stop();
+      db.close();
+    } finally {
+      lock.release();
+    }
   };
 
   try {
@@ -193,7 +216,8 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<RunningT
 
     if (!opts.livekit) {
       sfu = await launchSfu({
-        binary: opts.livekitBinary!,
+        binary: livekitBinary!,
+        runDir: lock.runDir,
         keys,
         bindAddress: sfuHost,
         ...(sfuHttpPort ? { httpPort: sfuHttpPort } : {}),
@@ -202,7 +226,7 @@ export async function startTeamServer(opts: TeamServerOptions): Promise<RunningT
         webhookUrl: `${local}/livekit/webhook`,
       });
       livekit.url = sfu.url;
-      log.info({ sfu: sfu.url, pid: sfu.pid }, 'embedded SFU started');
+      log.info({ sfu: sfu.url, sfuPid: sfu.pid }, 'embedded SFU started');
     }
     void loadPresence(ctx);
     if (setupCode) log.warn({ setupCode }, `first run: finish setup with the one-time code ${setupCode}`);

@@ -28,8 +28,8 @@ export function isLoopback(address: string): boolean {
 }
 
 /**
- * The config livekit-server reads. YAML is a superset of JSON, so the object is passed as JSON via
- * --config-body: nothing is written to disk and the secret never lands in a file another user can read.
+ * The config livekit-server reads. YAML is a superset of JSON, so the launcher writes the object as
+ * JSON to a 0600 file it removes once the SFU has started (see livekit-launcher.ts).
  */
 export function buildSfuConfig(input: SfuConfigInput): Record<string, unknown> {
   const loopback = isLoopback(input.bindAddress);

@@ -1,6 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildSfuConfig, generateSfuKeys, type SfuKeys } from './livekit-config';
 import { freeTcpPort, freeUdpPort } from '../lib/free-port';
+import { spawnSupervised, type SupervisedChild } from '../process/supervised-child';
 
 export interface LaunchOptions {
   /** Path of the livekit-server binary (see scripts/obtain-livekit-server.mjs). */
@@ -16,6 +20,11 @@ export interface LaunchOptions {
   startTimeoutMs?: number;
   /** Receives every log line the SFU prints (JSON lines). */
   onLog?: (line: string) => void;
+  /**
+   * The data dir's run/ folder (see server/process/data-dir-lock.ts): the SFU's record and its
+   * config file go there. Without it the config goes to a private temporary folder.
+   */
+  runDir?: string;
 }
 
 export interface RunningSfu {
@@ -26,6 +35,8 @@ export interface RunningSfu {
   keys: SfuKeys;
   ports: { http: number; rtcTcp: number; udpMux: number };
   pid: number;
+  /** The pid of its lifeline watcher (Linux, macOS), for tests. */
+  watcherPid: number | undefined;
   /** Last lines the SFU printed, for error messages. */
   recentLog(): string[];
   /** Resolves when the process has exited; idempotent. */
@@ -42,33 +53,12 @@ export class SfuStartError extends Error {
   }
 }
 
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-// A test that throws, or a Ctrl-C on `npm start`, must not leave an SFU holding ports. Where the
-// application handles the signal itself (a graceful close that stops the SFU through stop()), the
-// launcher stays out of its way; otherwise it kills the SFU and exits as the default action would.
-const signalNumbers = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
-  for (const [signal, number] of Object.entries(signalNumbers)) {
-    const onSignal = (): void => {
-      if (process.listenerCount(signal) > 1) return;
-      for (const child of running) child.kill('SIGKILL');
-      process.exit(128 + number);
-    };
-    process.on(signal, onSignal);
-  }
-}
-
-// livekit-server reads LIVEKIT_* variables over its config; a stray one in the shell must not win.
+// livekit-server reads LIVEKIT_* variables over its config, and whatever else this process was
+// given (other services' secrets) is none of its business: it gets only what a program needs to run.
+const PASSED_ENV = ['PATH', 'HOME', 'USERPROFILE', 'TMPDIR', 'TMP', 'TEMP', 'SYSTEMROOT', 'WINDIR', 'TZ', 'LANG', 'LC_ALL'];
 function sfuEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('LIVEKIT_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (PASSED_ENV.includes(k.toUpperCase()) && v !== undefined) env[k] = v;
   return env;
 }
 
@@ -122,62 +112,67 @@ async function launchOnce(opts: LaunchOptions): Promise<RunningSfu> {
     ...(opts.nodeIp ? { nodeIp: opts.nodeIp } : {}),
   });
 
-  installExitHook();
-  const child = spawn(opts.binary, ['--config-body', JSON.stringify(config)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: sfuEnvironment(),
-  });
-  running.add(child);
+  // The secret goes in a file only this user can read, removed as soon as the SFU has read it:
+  // never on the command line or in the environment, which other local users can list.
+  const configDir = opts.runDir ?? mkdtempSync(join(tmpdir(), 'parley-sfu-'));
+  const configFile = join(configDir, 'livekit-server.yaml');
+  writeFileSync(configFile, JSON.stringify(config), { mode: 0o600 });
+  const removeConfig = (): void => rmSync(opts.runDir ? configFile : configDir, { recursive: true, force: true });
+
+  let sfu: SupervisedChild;
+  try {
+    sfu = await spawnSupervised({
+      name: 'livekit-server',
+      executable: opts.binary,
+      args: ['--config', configFile],
+      env: sfuEnvironment(),
+      ...(opts.runDir ? { runDir: opts.runDir } : {}),
+      // livekit-server drains on the first signal (waits for participants to leave) and forces on
+      // the second. The meeting ends with the team server, so a short grace is all it gets.
+      stopSignals: [
+        ['SIGTERM', 0],
+        ['SIGTERM', 1_000],
+        ['SIGKILL', 5_000],
+      ],
+    });
+  } catch (err) {
+    removeConfig();
+    throw new SfuStartError(`livekit-server failed to start: ${(err as Error).message}`, []);
+  }
+  const child: ChildProcess = sfu.child;
   const log: string[] = [];
-  const onChunk = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      log.push(line);
-      if (log.length > 200) log.shift();
-      opts.onLog?.(line);
-    }
+  const lineReader = () => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        log.push(line);
+        if (log.length > 200) log.shift();
+        opts.onLog?.(line);
+      }
+    };
   };
-  child.stdout?.on('data', onChunk);
-  child.stderr?.on('data', onChunk);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      running.delete(child);
-      resolve();
-    });
-    child.once('error', () => {
-      running.delete(child);
-      resolve();
-    });
-  });
+  child.stdout?.on('data', lineReader());
+  child.stderr?.on('data', lineReader());
+  // 'close' comes after 'exit' once the pipes are drained: the log is complete only then.
+  const drained = new Promise<void>((resolve) => child.once('close', () => resolve()));
 
   const host = probeHost.includes(':') ? `[${probeHost}]` : probeHost;
   const httpUrl = `http://${host}:${ports.http}`;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        // livekit-server drains on the first signal (waits for participants to leave) and forces on
-        // the second. The meeting ends with the team server, so a short grace is all it gets.
-        child.kill('SIGTERM');
-        const force = setTimeout(() => child.kill('SIGTERM'), 1000);
-        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(force);
-        clearTimeout(kill);
-      }
-    })();
-    return stopping;
+  const stop = async (): Promise<void> => {
+    await sfu.stop();
   };
 
   try {
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
     await waitUntilAnswering(httpUrl, child, Date.now() + (opts.startTimeoutMs ?? 20_000));
   } catch (err) {
     await stop();
+    await drained;
     throw new SfuStartError(`livekit-server failed to start: ${(err as Error).message}`, log.slice(-40));
+  } finally {
+    removeConfig();
   }
 
   return {
@@ -185,7 +180,8 @@ async function launchOnce(opts: LaunchOptions): Promise<RunningSfu> {
     httpUrl,
     keys,
     ports,
-    pid: child.pid ?? -1,
+    pid: sfu.pid,
+    watcherPid: sfu.watcherPid,
     recentLog: () => [...log],
     stop,
   };

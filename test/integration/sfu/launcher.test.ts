@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { launchSfu, SfuStartError } from '@server/sfu/livekit-launcher';
+import { startStack } from '@test/support/stack';
 import { RoomServiceClient } from 'livekit-server-sdk';
 
 function alive(pid: number): boolean {
@@ -42,6 +45,29 @@ describe('livekit-server launcher', () => {
       expect((err as SfuStartError).log.join('\n')).toMatch(/address already in use|bind/i);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('keeps the API secret off the SFU’s command line, out of its environment, and off the disk but for the 0600 keys file', async () => {
+    const stack = await startStack();
+    try {
+      const pid = stack.sfu!.pid;
+      const { apiSecret } = stack.livekit;
+      // What any local user can list (cmdline) and what the SFU's own user can (environ).
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      expect(cmdline).toContain('--config');
+      expect(cmdline).not.toContain(apiSecret);
+      expect(environ).not.toContain(apiSecret);
+      expect(environ).not.toMatch(/(^|\0)LIVEKIT_/);
+      // The config file the SFU read is gone once it answered; nothing in run/ holds the secret.
+      const runDir = join(stack.dataDir, 'run');
+      expect(statSync(runDir).mode & 0o777).toBe(0o700);
+      for (const file of readdirSync(runDir)) expect(readFileSync(join(runDir, file), 'utf8')).not.toContain(apiSecret);
+      expect(readdirSync(runDir).filter((f) => f.endsWith('.yaml'))).toEqual([]);
+      expect(statSync(join(stack.dataDir, 'livekit-keys.json')).mode & 0o777).toBe(0o600);
+    } finally {
+      await stack.teardown();
     }
   });
 });

@@ -61,7 +61,6 @@ export async function bootParley(
   const options: ParleyOptions = {
     rendererDir: makeRendererDir(),
     preloadPath: '/app/out/preload/index.cjs',
-    livekitBinary: '/app/resources/livekit/livekit-server',
     trayIconDir: '/app/build/tray',
     platform: LINUX_X11,
     argv: ['/usr/bin/parley'],

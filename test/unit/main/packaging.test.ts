@@ -1,10 +1,12 @@
 // electron-builder.yml cannot be exercised here (no Electron binaries), so it is validated:
 // against electron-builder's own schema, and against Parley's rules.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { APP_SCHEME } from '@contracts/desktop';
+import { findLivekitBinary, livekitExecutableName } from '@server/sfu/livekit-binary';
 
 const ROOT = join(import.meta.dirname, '../../..');
 type Config = Record<string, unknown> & {
@@ -68,12 +70,21 @@ describe('electron-builder.yml', () => {
     expect(config.files).toContain('!**/*.map');
   });
 
-  it('bundles the SFU binary and tray icons as extra resources, where main looks for them', () => {
+  it('bundles the SFU binary and tray icons as extra resources, where the app looks for them', () => {
     const livekit = config.extraResources.find((resource) => resource.to === 'livekit');
     expect(livekit?.filter).toEqual(['livekit-server', 'livekit-server.exe']);
     expect(config.extraResources.find((resource) => resource.to === 'tray')?.from).toBe('build/tray');
+    // The server module, loaded by the packaged app, finds the SFU in <resources>/<to>/.
+    const resources = mkdtempSync(join(tmpdir(), 'parley-resources-'));
+    try {
+      const shipped = join(resources, livekit!.to, livekitExecutableName());
+      mkdirSync(dirname(shipped), { recursive: true });
+      writeFileSync(shipped, '');
+      expect(findLivekitBinary({ resourcesPath: resources, env: { PATH: '' }, root: undefined })).toBe(shipped);
+    } finally {
+      rmSync(resources, { recursive: true, force: true });
+    }
     const index = readFileSync(join(ROOT, 'main/index.ts'), 'utf8');
-    expect(index).toContain("join(process.resourcesPath, 'livekit', exe)");
     expect(index).toContain("join(process.resourcesPath, 'tray')");
     expect(index).toContain("join(app.getAppPath(), 'out', 'server', 'index.js')");
     for (const state of ['idle', 'live', 'muted']) expect(existsSync(join(ROOT, 'build/tray', `tray-${state}.png`))).toBe(true);
