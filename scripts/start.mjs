@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `npm start`: the team server with its embedded SFU on this machine, then the desktop app pointed
+// `npm start` (node --import tsx, for the TypeScript obtain script): the team server with its embedded SFU on this machine, then the desktop app pointed
 // at it. Without an Electron binary the web client keeps being served and its URL is printed.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { obtainElectron } from './electron-binary.mjs';
-import { obtainLivekitServer } from './obtain-livekit-server.mjs';
+import { obtainLivekitServer } from './obtain-livekit-server.ts';
 
 const { startTeamServer } = await import(resolve('out/server/index.js'));
 

@@ -5,8 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error plain ESM script without types
-import { obtainLivekitServer } from '@scripts/obtain-livekit-server.mjs';
+import { obtainLivekitServer } from '@scripts/obtain-livekit-server';
 import type { startTeamServer as StartTeamServer } from '@server/index';
 
 // BENCH_SERVER_MODULE benchmarks another checkout of the team server (e.g. the last release) with
@@ -15,7 +14,7 @@ const serverModule = process.env.BENCH_SERVER_MODULE ?? '../../server/index';
 const { startTeamServer } = (await import(serverModule)) as { startTeamServer: typeof StartTeamServer };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-const binary = (await obtainLivekitServer({ quiet: true })) as string;
+const binary = await obtainLivekitServer({ quiet: true });
 const server = await startTeamServer({
   dataDir,
   host: '127.0.0.1',

@@ -7,7 +7,7 @@ import { freeTcpPort, freeUdpPort } from '../lib/free-port';
 import { spawnSupervised, type SupervisedChild } from '../process/supervised-child';
 
 export interface LaunchOptions {
-  /** Path of the livekit-server binary (see scripts/obtain-livekit-server.mjs). */
+  /** Path of the livekit-server binary (see scripts/obtain-livekit-server.ts). */
   binary: string;
   keys?: SfuKeys;
   bindAddress?: string;

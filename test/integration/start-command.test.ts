@@ -15,7 +15,7 @@ describe('npm start without an Electron binary', () => {
   });
 
   it('serves the web client, says why no desktop window opened, and stops cleanly', async () => {
-    child = spawn(process.execPath, ['scripts/start.mjs'], {
+    child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.mjs'], {
       env: {
         ...process.env,
         PORT: '0',
@@ -26,13 +26,15 @@ describe('npm start without an Electron binary', () => {
       },
     });
     let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     const url = await new Promise<string>((resolve, reject) => {
       child!.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         const m = /hold a call in a browser at (http:\/\/\S+)/.exec(out);
         if (m) resolve(m[1]!);
       });
-      child!.once('exit', (code) => reject(new Error(`start exited early (${code}): ${out}`)));
+      child!.once('exit', (code) => reject(new Error(`start exited early (${code})\n--- stdout ---\n${out}\n--- stderr ---\n${err}`)));
     });
     expect(out).toMatch(/No Electron binary is installed here/);
     expect(out).toMatch(/Parley team server: http:\/\/127\.0\.0\.1:\d+ +\(SFU ws:\/\/127\.0\.0\.1:\d+/);

@@ -1,9 +1,10 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-// @ts-expect-error plain ESM script without types
-import { LIVEKIT_VERSION, obtainLivekitServer } from '@scripts/obtain-livekit-server.mjs';
+import { fetchVerified, LIVEKIT_VERSION, obtainLivekitServer } from '@scripts/obtain-livekit-server';
 
 function fakeBinary(dir: string, name: string, version: string | null): string {
   const path = join(dir, name);
@@ -37,11 +38,50 @@ describe('obtaining livekit-server', () => {
 
   it('takes livekit-server from PATH only at the pinned version', async () => {
     delete process.env.LIVEKIT_SERVER_BIN;
-    const good = fakeBinary(dir, 'livekit-server', LIVEKIT_VERSION as string);
+    const good = fakeBinary(dir, 'livekit-server', LIVEKIT_VERSION);
     process.env.PATH = `${dir}:${saved.path}`;
     expect(await obtainLivekitServer({ quiet: true })).toBe(good);
     fakeBinary(dir, 'livekit-server', '0.1.0');
     // A wrong version on PATH is passed over for the cached build in .tools/bin.
     expect(await obtainLivekitServer({ quiet: true })).not.toBe(good);
+  });
+
+  describe('a release download', () => {
+    const archive = randomBytes(300_000);
+    const sha = createHash('sha256').update(archive).digest('hex');
+    let server: Server;
+    let base: string;
+    let published: string;
+    beforeEach(async () => {
+      published = `${'0'.repeat(64)}  other.tar.gz\n${sha}  livekit.tar.gz\n`;
+      server = createServer((req, res) => {
+        if (req.url === '/checksums.txt') res.end(published);
+        else if (req.url === '/livekit.tar.gz') res.end(archive);
+        else res.writeHead(404).end();
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    });
+    afterEach(() => new Promise<void>((r) => server.close(() => r())));
+
+    it('keeps an archive whose SHA-256 matches the release’s checksums.txt', async () => {
+      const file = join(dir, 'livekit.tar.gz');
+      await fetchVerified(base, 'livekit.tar.gz', file, true);
+      expect(readFileSync(file).equals(archive)).toBe(true);
+    });
+
+    it('refuses and removes an archive that does not match', async () => {
+      published = `${'f'.repeat(64)}  livekit.tar.gz\n`;
+      const file = join(dir, 'livekit.tar.gz');
+      await expect(fetchVerified(base, 'livekit.tar.gz', file, true)).rejects.toThrow(
+        /checksum mismatch: livekit.tar.gz hashes to [0-9a-f]{64}, checksums.txt says f{64}/,
+      );
+      expect(existsSync(file)).toBe(false);
+    });
+
+    it('refuses an archive the release publishes no checksum for', async () => {
+      published = `${sha}  something-else.tar.gz\n`;
+      await expect(fetchVerified(base, 'livekit.tar.gz', join(dir, 'x'), true)).rejects.toThrow(/checksums.txt names no livekit.tar.gz/);
+    });
   });
 });

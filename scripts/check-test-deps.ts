@@ -1,12 +1,12 @@
-#!/usr/bin/env node
 // Runs before `npm test`: every system dependency the tiers need is present, or one line says what
 // to install. Nothing is skipped silently.
 import { spawnSync } from 'node:child_process';
+// @ts-expect-error plain ESM script without types
 import { CHROMIUM_INSTALL_HINT, findChromium } from './chromium.mjs';
-import { obtainLivekitServer } from './obtain-livekit-server.mjs';
+import { obtainLivekitServer } from './obtain-livekit-server';
 
-if (!findChromium()) {
-  process.stderr.write(`${CHROMIUM_INSTALL_HINT}\n`);
+if (!(findChromium() as string | null)) {
+  process.stderr.write(`${CHROMIUM_INSTALL_HINT as string}\n`);
   process.exit(1);
 }
 // The LAN test builds a second "computer" from a network namespace (test/support/lan.ts).
