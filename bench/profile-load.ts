@@ -3,6 +3,7 @@
 // by script URL and by function.
 //
 //   npx tsx bench/profile-load.ts [--runs N]
+import { parseArgs } from 'node:util';
 import { launchBenchBrowser } from './lib/browser';
 import { buildWebClient } from './lib/harness';
 import { startBenchStack } from './lib/stack';
@@ -21,8 +22,9 @@ interface Profile {
   endTime: number;
 }
 
-const runsAt = process.argv.indexOf('--runs');
-const runs = runsAt >= 0 ? Number(process.argv[runsAt + 1]) : 3;
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number >= 1 (got ${values.runs})`);
 const web = await buildWebClient();
 const stack = await startBenchStack({ webClientDir: web.dir });
 const browser = await launchBenchBrowser();

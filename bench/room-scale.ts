@@ -294,7 +294,14 @@ export async function runRoomScaleBench(o: BenchOptions & { sizes?: number[] }):
 }
 
 if (isMain(import.meta.url)) {
-  const i = process.argv.indexOf('--sizes');
-  const sizes = i >= 0 ? process.argv[i + 1]?.split(',').map(Number) : undefined;
-  runMain(async (o) => printResult(await runRoomScaleBench({ ...o, ...(sizes ? { sizes } : {}) })));
+  // --sizes 2,4,8: the room sizes to measure instead of the default ladder.
+  runMain(
+    async (o, extra) => {
+      const sizes = typeof extra.sizes === 'string' ? extra.sizes.split(',').map(Number) : undefined;
+      if (sizes?.some((n) => !Number.isInteger(n) || n < 1))
+        throw new Error(`--sizes takes whole numbers, comma-separated (got ${extra.sizes})`);
+      printResult(await runRoomScaleBench({ ...o, ...(sizes ? { sizes } : {}) }));
+    },
+    { sizes: { type: 'string' } },
+  );
 }

@@ -5,13 +5,20 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const figures = ['join-time', 'latency', 'room-scale', 'team-server', 'renderer'];
 const args = process.argv.slice(2);
-const onlyAt = args.indexOf('--only');
-const only = onlyAt >= 0 ? args[onlyAt + 1]?.split(',') : undefined;
-const passThrough = onlyAt >= 0 ? args.filter((_, i) => i !== onlyAt && i !== onlyAt + 1) : args;
+// --only is ours; every other argument goes to each figure verbatim (they parse their own).
+const { values, tokens } = parseArgs({ options: { only: { type: 'string' } }, strict: false, allowPositionals: true, tokens: true });
+const ours = new Set(
+  tokens
+    .filter((t) => t.kind === 'option' && t.name === 'only')
+    .flatMap((t) => (t.inlineValue === false ? [t.index, t.index + 1] : [t.index])),
+);
+const only = typeof values.only === 'string' ? values.only.split(',') : undefined;
+const passThrough = args.filter((_, i) => !ours.has(i));
 // A figure that runs far past its normal time is stuck; stop it and go on.
 const TIMEOUT_MS = 20 * 60 * 1000;
 

@@ -4,8 +4,12 @@
 //   --doc FILE         markdown file to update (default docs/benchmarks.md)
 //   --charts DIR       where charts go (default docs/benchmarks)
 //   --json FILE        also dump the structured result
+//   --quiet            no progress lines
+//   --strict           exit non-zero when the figure fails (a benchmark never fails CI otherwise)
+// A figure may add options of its own (room-scale's --sizes); anything else is refused by name.
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs as parseCommandLine, type ParseArgsConfig } from 'node:util';
 import type { OutputPaths } from './report';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -18,22 +22,51 @@ export interface BenchOptions {
   verbose: boolean;
 }
 
-export function parseArgs(argv: string[]): BenchOptions {
-  const get = (flag: string): string | undefined => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const runs = get('--runs');
-  const json = get('--json');
+const COMMON_OPTIONS = {
+  smoke: { type: 'boolean' },
+  runs: { type: 'string' },
+  doc: { type: 'string' },
+  charts: { type: 'string' },
+  json: { type: 'string' },
+  quiet: { type: 'boolean' },
+  strict: { type: 'boolean' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** A figure's own options, in node:util parseArgs form (string values only). */
+export type ExtraOptions = Record<string, { type: 'string' | 'boolean' }>;
+
+export class BenchUsageError extends Error {
+  readonly code = 'BENCH_USAGE';
+}
+
+/** The common options, plus the raw values of `extra` ones. Throws BenchUsageError on anything unknown. */
+export function parseArgs(
+  argv: string[],
+  extra: ExtraOptions = {},
+): BenchOptions & { strict: boolean; extra: Record<string, string | boolean | undefined> } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseCommandLine({ args: argv, options: { ...COMMON_OPTIONS, ...extra }, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new BenchUsageError((err as Error).message);
+  }
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const runsText = str('runs');
+  const runs = runsText === undefined ? undefined : Number(runsText);
+  if (runs !== undefined && (!Number.isInteger(runs) || runs < 1))
+    throw new BenchUsageError(`--runs takes a whole number >= 1 (got ${runsText})`);
+  const json = str('json');
   return {
-    smoke: argv.includes('--smoke'),
-    ...(runs ? { runs: Math.max(1, Number.parseInt(runs, 10)) } : {}),
+    smoke: values.smoke === true,
+    ...(runs ? { runs } : {}),
     out: {
-      doc: resolve(get('--doc') ?? resolve(repoRoot, 'docs/benchmarks.md')),
-      chartsDir: resolve(get('--charts') ?? resolve(repoRoot, 'docs/benchmarks')),
+      doc: resolve(str('doc') ?? resolve(repoRoot, 'docs/benchmarks.md')),
+      chartsDir: resolve(str('charts') ?? resolve(repoRoot, 'docs/benchmarks')),
       ...(json ? { json: resolve(json) } : {}),
     },
-    verbose: !argv.includes('--quiet'),
+    verbose: values.quiet !== true,
+    strict: values.strict === true,
+    extra: Object.fromEntries(Object.keys(extra).map((k) => [k, values[k]])),
   };
 }
 
@@ -47,10 +80,19 @@ export function isMain(metaUrl: string): boolean {
  * Runs a figure as a script. A benchmark never fails CI: a crash is reported and the exit code stays 0
  * unless --strict is given (the smoke tests call the functions directly and do see errors).
  */
-export function runMain(fn: (o: BenchOptions) => Promise<unknown>): void {
-  const opts = parseArgs(process.argv.slice(2));
-  const strict = process.argv.includes('--strict');
-  fn(opts).then(
+export function runMain(
+  fn: (o: BenchOptions, extra: Record<string, string | boolean | undefined>) => Promise<unknown>,
+  extraOptions: ExtraOptions = {},
+): void {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(process.argv.slice(2), extraOptions);
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const { strict, extra, ...opts } = parsed;
+  fn(opts, extra).then(
     () => process.exit(0),
     (err: unknown) => {
       console.error('benchmark failed:', err);

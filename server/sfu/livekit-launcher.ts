@@ -82,13 +82,15 @@ async function waitUntilAnswering(httpUrl: string, child: ChildProcess, deadline
  * with fresh ones. Ports the caller chose are never silently changed.
  */
 export async function launchSfu(opts: LaunchOptions): Promise<RunningSfu> {
-  const chosePorts = opts.httpPort === undefined && opts.rtcTcpPort === undefined && opts.udpMuxPort === undefined;
+  const fixed = new Set([opts.httpPort, opts.rtcTcpPort, opts.udpMuxPort].filter((p) => p !== undefined));
   for (let attempt = 1; ; attempt++) {
     try {
       return await launchOnce(opts);
     } catch (err) {
-      const portRace = err instanceof SfuStartError && err.log.some((l) => /address already in use/i.test(l));
-      if (!chosePorts || !portRace || attempt >= 3) throw err;
+      // livekit-server says which port: "listen tcp 127.0.0.1:39797: bind: address already in use".
+      const taken =
+        err instanceof SfuStartError ? err.log.map((l) => /:(\d+): bind: address already in use/i.exec(l)?.[1]).find(Boolean) : undefined;
+      if (!taken || fixed.has(Number(taken)) || attempt >= 3) throw err;
     }
   }
 }

@@ -2,12 +2,13 @@
 // its own process (from source, through tsx), killed with SIGKILL the way a crash, the OOM killer
 // or a force-quit ends it.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { isAlive, waitForExit } from '@server/process/process-table';
+import { launchSfu } from '@server/sfu/livekit-launcher';
 import { startStack, type TestStack } from '@test/support/stack';
 
 interface ServerProcess {
@@ -137,21 +138,21 @@ describe('the embedded SFU and its team server', () => {
 
   it('a stale SFU left by a killed run is stopped by the next start on that data dir', async () => {
     const dir = dataDir();
-    const old = await startServerProcess(dir);
-    // Cut the lifeline first, then kill the server: the SFU is left running, as after a crash of a
-    // build without a lifeline, or a kill that took out both.
-    for (const watcher of childrenOf(old.child.pid!, 'parley-lifeline')) process.kill(watcher, 'SIGKILL');
-    old.child.kill('SIGKILL');
-    await exited(old.child);
-    // Nothing would stop it now; give it a moment to prove that.
-    expect(await waitForExit(old.sfuPid, 1_500)).toBe(false);
+    // What a run killed together with its lifeline (or a build without one) leaves: an SFU still
+    // running, and its record in run/. The SFU is launched here so that nothing else can end it
+    // meanwhile (a real orphan also dies at its next log line, its stdout pipe being broken).
+    mkdirSync(join(dir, 'run'), { recursive: true, mode: 0o700 });
+    const old = await launchSfu({ binary: inject('livekitBinary'), runDir: join(dir, 'run') });
+    strays.add(old.pid);
+    const recordPath = join(dir, 'run', 'livekit-server.child.json');
+    expect((JSON.parse(readFileSync(recordPath, 'utf8')) as { pid: number }).pid).toBe(old.pid);
 
     stack = await startStack({ dataDir: dir });
-    expect(isAlive(old.sfuPid)).toBe(false);
-    expect(stack.sfu?.pid).not.toBe(old.sfuPid);
+    expect(isAlive(old.pid)).toBe(false);
+    await old.stop(); // resolves at once: it has exited
+    expect(stack.sfu?.pid).not.toBe(old.pid);
     expect((await fetch(stack.sfu!.httpUrl)).ok).toBe(true);
-    // Its record is now the new SFU's.
-    const record = JSON.parse(readFileSync(join(dir, 'run', 'livekit-server.child.json'), 'utf8')) as { pid: number };
-    expect(record.pid).toBe(stack.sfu?.pid);
+    // The record is now the new SFU's.
+    expect((JSON.parse(readFileSync(recordPath, 'utf8')) as { pid: number }).pid).toBe(stack.sfu?.pid);
   });
 });
