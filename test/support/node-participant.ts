@@ -43,6 +43,11 @@ export class NodeParticipant {
       rgba[i + 2] = color.b;
       rgba[i + 3] = 255;
     }
+    // A source no frame was captured into sends black frames of its own, and the subscriber may
+    // decode one of those first: capture from now on, before the track is published.
+    const frame = () => video.captureFrame(new VideoFrame(rgba, width, height, VideoBufferType.RGBA));
+    frame();
+    this.timers.push(setInterval(frame, 1000 / 15));
     const videoTrack = LocalVideoTrack.createVideoTrack('synthetic-camera', video);
     const videoOpts = new TrackPublishOptions();
     videoOpts.source = TrackSource.SOURCE_CAMERA;
@@ -57,7 +62,6 @@ export class NodeParticipant {
 
     let phase = 0;
     const samplesPer10ms = sampleRate / 100;
-    this.timers.push(setInterval(() => video.captureFrame(new VideoFrame(rgba, width, height, VideoBufferType.RGBA)), 1000 / 15));
     this.timers.push(
       setInterval(() => {
         const pcm = new Int16Array(samplesPer10ms * 2);
