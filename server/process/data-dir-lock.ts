@@ -2,7 +2,7 @@
 // file of its own: fcntl on Linux and macOS, LockFileEx on Windows), so it is released by the
 // kernel however its holder ends, and a killed server never leaves a stale lock to clear by hand.
 // The holder's pid sits in a plain file beside it, only to name it in the refusal.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'libsql';
 
@@ -31,6 +31,8 @@ export interface DataDirLock {
 export function lockDataDir(dataDir: string): DataDirLock {
   const runDir = join(dataDir, 'run');
   mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  // It holds the SFU's config (its secret) while the SFU starts: whoever made it, only we may look.
+  chmodSync(runDir, 0o700);
   const lockPath = join(dataDir, LOCK_FILE);
   // Created here first so it gets 0600 rather than the umask's default.
   closeSync(openSync(lockPath, 'a', 0o600));

@@ -74,6 +74,9 @@ function installExitHooks(): void {
 
 /** Starts `executable` as a supervised child; rejects with ChildStartError if it cannot be started. */
 export async function spawnSupervised(opts: SuperviseOptions): Promise<SupervisedChild> {
+  // The name becomes a file name in run/.
+  if (!/^[a-z0-9][a-z0-9-]*$/i.test(opts.name))
+    throw new Error(`child name must be letters, digits and dashes (got ${JSON.stringify(opts.name)})`);
   installExitHooks();
   const child = spawn(opts.executable, opts.args, {
     stdio: opts.stdio ?? ['ignore', 'pipe', 'pipe'],
