@@ -125,6 +125,8 @@ export const ServerInfo = z.object({
   livekitUrl: z.string(),
   setupDone: z.boolean(),
   features: z.array(Feature),
+  /** https directory the desktop app takes its updates from, when the operator set one (UPDATE_FEED_URL). */
+  updateFeed: z.string().optional(),
 });
 export type ServerInfo = z.infer<typeof ServerInfo>;
 

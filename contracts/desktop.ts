@@ -36,6 +36,10 @@ export const ErrorCodeSchema = z.enum([
   'LOCAL_HOST_FAILED',
   'UPDATE_UNAVAILABLE',
   'UPDATE_BUSY',
+  /** The person said no when asked to add a team server. */
+  'SERVER_DECLINED',
+  /** A team server the app has not saved, or a link offer that is gone. */
+  'SERVER_UNKNOWN',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
@@ -169,17 +173,35 @@ export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 export const MeetingPanelSchema = z.enum(['chat', 'participants', 'lobby']);
 
+/**
+ * A link to a server the app has not used (or with a certificate pin it has not seen for it): the
+ * renderer asks the person, showing the origin, before anything talks to that server. Continuing is
+ * `servers.add({ from: 'link', offer })`; main saved nothing yet.
+ */
+export const LinkOfferSchema = z.object({
+  offer: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+  reason: z.enum(['new-server', 'new-certificate']),
+});
+export type LinkOffer = z.infer<typeof LinkOfferSchema>;
+
 /** Sent by main when a deep link or a notification click should bring up a view. */
 export const NavigationSchema = z.discriminatedUnion('view', [
   z.object({
     view: z.literal('join'),
     room: RoomRefSchema,
     source: z.enum(['deep-link', 'notification']),
-    /** A LAN host's certificate pin that came with the link; main has saved the server with it. */
+    /** A LAN host's certificate pin that came with the link. */
     pin: CertificatePinSchema.optional(),
+    /** Present when the person must be asked first. */
+    confirm: LinkOfferSchema.optional(),
   }),
   /** A link to a team server with no room in it (Host on this computer's link): sign in there. */
-  z.object({ view: z.literal('connect'), serverUrl: ServerUrlSchema, pin: CertificatePinSchema.optional() }),
+  z.object({
+    view: z.literal('connect'),
+    serverUrl: ServerUrlSchema,
+    pin: CertificatePinSchema.optional(),
+    confirm: LinkOfferSchema.optional(),
+  }),
   z.object({ view: z.literal('meeting'), panel: MeetingPanelSchema.nullable() }),
   z.object({ view: z.literal('settings') }),
 ]);
@@ -348,8 +370,39 @@ export const UpdateStatusSchema = z.object({
   version: z.string().max(100).nullable(),
   percent: z.number().min(0).max(100).nullable(),
   error: BridgeErrorSchema.nullable(),
+  /** Where updates come from: the feed a saved team server's operator set, and that server. */
+  feed: z.object({ url: z.string().max(2048), server: z.string().max(2048) }).nullable(),
+  /**
+   * Why updates are off (state `disabled`): not an installed build; switched off in Settings; no
+   * saved team server offers a feed; Linux (its packages carry no signature the updater can check);
+   * a Windows build without a publisher to verify updates against.
+   */
+  disabledReason: z.enum(['unpackaged', 'settings', 'no-feed', 'unverifiable-platform', 'unsigned-build']).nullable(),
 });
 export type UpdateStatus = z.infer<typeof UpdateStatusSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Team servers: adding one, and what main learns from each
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Adding a team server lets the app's pages talk to it (the CSP follows the saved servers), so a
+ * page cannot add one by itself: a server typed by the person is confirmed in a dialog of main's;
+ * one from a link needs the offer main made for that link (the person confirmed it in the app).
+ */
+export const AddServerRequestSchema = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('typed'), url: ServerUrlSchema, name: z.string().trim().min(1).max(100).optional() }).strict(),
+  z.object({ from: z.literal('link'), offer: LinkOfferSchema.shape.offer }).strict(),
+]);
+export type AddServerRequest = z.infer<typeof AddServerRequestSchema>;
+
+/** `reload`: the page's CSP predates what the app now allows; load it again before using the server. */
+export const ServerReadySchema = z.object({ server: TeamServerSchema, reload: z.boolean() });
+export type ServerReady = z.infer<typeof ServerReadySchema>;
+
+export const SyncServerRequestSchema = z.object({ url: ServerUrlSchema }).strict();
+export const SyncServerResultSchema = z.object({ reload: z.boolean() });
+export type SyncServerResult = z.infer<typeof SyncServerResultSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Channels
@@ -375,6 +428,8 @@ export const invokeChannels = {
   'app:open-external': { audience: ['main'], request: ExternalUrlSchema, response: Done },
   'settings:get': { audience: ['main'], request: Nothing, response: SettingsSchema },
   'settings:update': { audience: ['main'], request: SettingsPatchSchema, response: SettingsSchema },
+  'servers:add': { audience: ['main'], request: AddServerRequestSchema, response: ServerReadySchema },
+  'servers:sync': { audience: ['main'], request: SyncServerRequestSchema, response: SyncServerResultSchema },
   'call:update-state': { audience: ['main'], request: CallStateSchema, response: Done },
   'notification:show': { audience: ['main'], request: NotificationRequestSchema, response: NotificationResultSchema },
   'shortcuts:get-status': { audience: ['main'], request: Nothing, response: ShortcutStatusSchema },
@@ -428,7 +483,10 @@ export interface DesktopApi {
     getInfo(): Promise<AppInfo>;
     /** Call once the page has subscribed to onNavigate; main then delivers queued deep links. */
     ready(): Promise<void>;
-    /** Opens an http(s) URL in the default browser; anything else rejects with EXTERNAL_URL_REJECTED. */
+    /**
+     * Opens an http(s) URL in the default browser (after asking, when it is not on a team server);
+     * anything else rejects with EXTERNAL_URL_REJECTED.
+     */
     openExternal(url: string): Promise<void>;
     onNavigate(listener: (navigation: Navigation) => void): Unsubscribe;
   };
@@ -436,6 +494,12 @@ export interface DesktopApi {
     get(): Promise<Settings>;
     update(patch: SettingsPatch): Promise<Settings>;
     onChanged(listener: (settings: Settings) => void): Unsubscribe;
+  };
+  readonly servers: {
+    /** Saves a team server (asking first, see AddServerRequestSchema); rejects with SERVER_DECLINED or SERVER_UNKNOWN. */
+    add(request: AddServerRequest): Promise<ServerReady>;
+    /** Main asks that saved server what it hands out (its SFU, its update feed) and says whether the page must reload. */
+    sync(url: string): Promise<SyncServerResult>;
   };
   readonly call: {
     /** Report on every change of the call; drives tray, shortcuts, notifications and the share bar. */

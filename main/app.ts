@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import type {
   App,
   DesktopCapturer,
+  Dialog,
   GlobalShortcut,
   IpcMain,
   Menu,
   MenuItemConstructorOptions,
   NativeImage,
+  Net,
   NativeTheme,
   PowerMonitor,
   PowerSaveBlocker,
@@ -34,7 +36,6 @@ import {
   type ScreenAccess,
   type Settings,
 } from '@contracts/desktop';
-import { isHttpUrl } from './app-url';
 import { installCertificatePins } from './certificate-pins';
 import { buildContentSecurityPolicy } from './csp';
 import { createDeepLinkRouter, findDeepLink, type DeepLinkRouter } from './deep-links';
@@ -43,11 +44,12 @@ import { createPickerWindowOpener } from './display-media/picker-window';
 import { detectShareCapabilities, requiredChromiumFeatures, type PlatformFacts } from './display-media/platform';
 import { createShareSession, type ShareSession } from './display-media/share-session';
 import { createSourceLister } from './display-media/sources';
-import { ParleyError } from './errors';
+import { createExternalLinks } from './external-links';
 import { appHandlers } from './handlers/app-handlers';
 import { callHandlers } from './handlers/call-handlers';
 import { localHostHandlers } from './handlers/local-host-handlers';
 import { screenShareHandlers } from './handlers/screen-share-handlers';
+import { serverHandlers } from './handlers/server-handlers';
 import { settingsHandlers } from './handlers/settings-handlers';
 import { updateHandlers } from './handlers/update-handlers';
 import { createEventSender, registerIpcHandlers, type EventSender } from './ipc';
@@ -60,12 +62,14 @@ import { createNotifier, type NotificationClass } from './notifications';
 import { installPermissionHandlers } from './permissions';
 import { createPowerWatcher } from './power';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol';
+import { createServerFacts } from './server-facts';
 import { createSettingsStore, type SettingsStore } from './settings-store';
 import { createShareBar } from './share-bar';
 import { createShortcuts, type Shortcuts } from './shortcuts';
+import { createTeamServers, newServerQuestion, type TeamServers } from './team-servers';
 import { createWindowTheme } from './theme';
 import { createParleyTray, type ParleyTray, type TrayIconState } from './tray';
-import { createUpdater, type Updater, type UpdaterLike } from './updater';
+import { createUpdater, type LoadedUpdater, type Updater } from './updater';
 import { createWindowFactory, type BrowserWindowClass, type CreateWindow } from './windows';
 import { createWindowRegistry, type WindowRegistry } from './window-registry';
 
@@ -80,6 +84,7 @@ export interface ElectronModules {
   screen: Screen;
   systemPreferences: Pick<SystemPreferences, 'getMediaAccessStatus'>;
   shell: Pick<Shell, 'openExternal'>;
+  dialog: Pick<Dialog, 'showMessageBox'>;
   Notification: NotificationClass;
   Tray: new (image: NativeImage) => Tray;
   Menu: { buildFromTemplate(template: MenuItemConstructorOptions[]): Menu };
@@ -88,7 +93,7 @@ export interface ElectronModules {
   globalShortcut: Pick<GlobalShortcut, 'register' | 'unregister' | 'unregisterAll'>;
   powerMonitor: Pick<PowerMonitor, 'on' | 'removeListener'>;
   powerSaveBlocker: Pick<PowerSaveBlocker, 'start' | 'stop' | 'isStarted'>;
-  net: { isOnline(): boolean };
+  net: Pick<Net, 'isOnline' | 'fetch'>;
   webContents: { fromFrame(frame: WebFrameMain): WebContents | undefined };
 }
 
@@ -102,8 +107,8 @@ export interface ParleyOptions {
   platform: PlatformFacts;
   argv: readonly string[];
   log: Logger;
-  /** Resolved after ready; null where updates do not apply (unpackaged). */
-  loadUpdater(): Promise<UpdaterLike | null>;
+  /** Resolved after ready: electron-updater, or why this build cannot update itself. */
+  loadUpdater(): Promise<LoadedUpdater>;
   loadServer(): Promise<TeamServerModule>;
   /**
    * A system-wide key listener that reports releases (push-to-talk where the OS does not repeat a
@@ -131,11 +136,15 @@ export interface ParleyRuntime {
   tray: ParleyTray | null;
   deepLinks: DeepLinkRouter;
   localHost: LocalHost;
+  teamServers: TeamServers;
   updater: Updater;
   send: EventSender;
   callState(): CallState;
   createWindow: CreateWindow;
 }
+
+/** How long a launch waits for servers it has never asked before opening its window. */
+const FIRST_FACTS_WAIT_MS = 1500;
 
 const SCREEN_SETTINGS_URL = 'x-apple.systempreferences:com.apple.preference.security?Privacy_ScreenCapture';
 
@@ -161,7 +170,7 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   let quitting = false;
   let callState: CallState = IDLE_CALL_STATE;
   let send: EventSender = () => false;
-  let settings: SettingsStore | null = null;
+  let teamServers: TeamServers | null = null;
 
   const bringToFront = (): void => {
     if (!mainWindow || mainWindow.isDestroyed()) return;
@@ -175,19 +184,13 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
   const deepLinks = createDeepLinkRouter({
     navigate,
     bringToFront,
-    // A link from a LAN host carries its certificate pin: trust it for that server only.
-    rememberPin: (serverUrl, pin) => void rememberServerPin(serverUrl, pin),
+    // Links are delivered only once the renderer listens, which is after everything below exists.
+    offerLink: (serverUrl, pin) => {
+      if (!teamServers) throw new Error('team servers are not loaded yet');
+      return teamServers.offerLink(serverUrl, pin);
+    },
     log: log.child({ module: 'deep-links' }),
   });
-  const rememberServerPin = async (serverUrl: string, pin: string): Promise<void> => {
-    if (!settings) return;
-    const servers = settings.get().teamServers;
-    const known = servers.find((server) => server.url === serverUrl);
-    const next = known
-      ? servers.map((server) => (server === known ? { ...server, pin } : server))
-      : [...servers, { id: `lan-${Date.now().toString(36)}`, name: new URL(serverUrl).host, url: serverUrl, pin }];
-    await settings.update({ teamServers: next }).catch((error: unknown) => log.warn('deep-link.pin_not_saved', { error }));
-  };
 
   // macOS delivers links through open-url, possibly before ready.
   app.on('open-url', (event, url) => {
@@ -198,10 +201,16 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
     bringToFront();
     deepLinks.handle(findDeepLink(argv));
   });
-  // The one door to the OS browser: http(s) only, checked here whatever the caller checked.
+  // The one door to the OS browser (main/external-links.ts): links off the team's servers are asked about.
+  const externalLinks = createExternalLinks({
+    shell: electron.shell,
+    dialog: electron.dialog,
+    isTeamUrl: (url) => teamServers?.isTeamUrl(url) ?? false,
+    parent: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null),
+    log: log.child({ module: 'external-links' }),
+  });
   const openExternal = async (url: string): Promise<void> => {
-    if (!isHttpUrl(url)) throw new ParleyError('EXTERNAL_URL_REJECTED', 'Only http and https links can be opened.');
-    await electron.shell.openExternal(url); // eng-disable OPEN_EXTERNAL_JS_CHECK (http/https only, checked above)
+    await externalLinks.open(url);
   };
   // A constant URL, never one from a page.
   const openScreenRecordingSettings = (): Promise<void> => electron.shell.openExternal(SCREEN_SETTINGS_URL); // eng-disable OPEN_EXTERNAL_JS_CHECK
@@ -213,7 +222,6 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
 
   const userData = app.getPath('userData');
   const store = createSettingsStore(join(userData, 'settings.json'), log.child({ module: 'settings' }));
-  settings = store;
   if (options.initialServerUrl && store.get().teamServers.length === 0) {
     await store
       .update({ teamServers: [{ id: 'initial', name: 'This computer', url: options.initialServerUrl }] })
@@ -235,15 +243,56 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
     log,
   });
 
-  const serverUrls = (): string[] => {
-    const local = localHost.status();
-    return [...store.get().teamServers.map((server) => server.url), ...(local.url ? [local.url, ...local.lanUrls] : [])];
+  let onFactsChanged = (): void => undefined;
+  const facts = createServerFacts({
+    file: join(userData, 'server-facts.json'),
+    fetch: (url, init) => electron.net.fetch(url, init),
+    keep: (origin) => servers.origins().includes(origin),
+    onChange: () => onFactsChanged(),
+    log,
+  });
+  const askAboutServer = async (origin: string): Promise<boolean> => {
+    const question = newServerQuestion(origin);
+    const parent = mainWindow && !mainWindow.isDestroyed() ? mainWindow : null;
+    const { response } = parent ? await electron.dialog.showMessageBox(parent, question) : await electron.dialog.showMessageBox(question);
+    return response === 0;
   };
+  const servers = createTeamServers({
+    settings: store,
+    facts,
+    ownServer: () => {
+      const local = localHost.status();
+      return { urls: local.url ? [local.url, ...local.lanUrls] : [], sfuUrl: localHost.sfuUrl() };
+    },
+    confirmTyped: askAboutServer,
+    log,
+  });
+  teamServers = servers;
+  // What each trusted server hands out, asked now; a first launch waits a moment for servers it knows
+  // nothing about yet, so its first page already allows their SFUs instead of loading twice.
+  servers.syncAll();
+  const unknown = store.get().teamServers.filter((server) => !facts.get(new URL(server.url).origin));
+  if (unknown.length > 0) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(unknown.map((server) => facts.learn(new URL(server.url).origin))),
+      new Promise((resolve) => (timer = setTimeout(resolve, FIRST_FACTS_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  const policy = (): string => buildContentSecurityPolicy({ serverOrigins: servers.origins(), sfuUrls: servers.sfuUrls() });
+  // The main page keeps the policy it was served with until it loads again.
+  let mainPagePolicy: string | null = null;
+  const mainPageStale = (): boolean => mainPagePolicy !== null && mainPagePolicy !== policy();
   electron.protocol.handle(
     APP_SCHEME,
     createAppProtocolHandler({
       rootDir: options.rendererDir,
-      csp: () => buildContentSecurityPolicy({ serverUrls: serverUrls() }),
+      csp: policy,
+      onPageServed: (page, csp) => {
+        if (page === 'index.html') mainPagePolicy = csp;
+      },
       log: log.child({ module: 'protocol' }),
     }),
   );
@@ -354,13 +403,15 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
     log: log.child({ module: 'notifications' }),
   });
 
-  const updaterImpl = await options.loadUpdater().catch((error: unknown) => {
+  const loadedUpdater = await options.loadUpdater().catch((error: unknown): LoadedUpdater => {
     log.warn('updater.load_failed', { error });
-    return null;
+    return { unavailable: 'unpackaged' };
   });
   const updater = createUpdater({
-    updater: updaterImpl,
-    enabled: () => app.isPackaged && store.get().updates.automatic,
+    loaded: app.isPackaged ? loadedUpdater : { unavailable: 'unpackaged' },
+    platform: options.platform.platform,
+    automatic: () => store.get().updates.automatic,
+    feed: () => servers.updateFeed(),
     inCall: () => callState.inCall,
     onStatus: (status) => send(mainWindow?.webContents, 'update:status', status),
     log,
@@ -378,8 +429,10 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
     send(mainWindow?.webContents, 'settings:changed', next);
     shortcuts.apply(next.shortcuts, callState.inCall);
     if (next.screenShare.preferSystemPicker !== previous.screenShare.preferSystemPicker) installDisplayMediaHandler(next);
-    if (next.updates.automatic !== previous.updates.automatic) updater.settingsChanged();
+    if (next.teamServers !== previous.teamServers) servers.syncAll();
+    if (next.updates.automatic !== previous.updates.automatic || next.teamServers !== previous.teamServers) updater.settingsChanged();
   });
+  onFactsChanged = () => updater.settingsChanged();
 
   // The main window
   const open = (): BrowserWindow => {
@@ -418,7 +471,8 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
     { ipcMain: electron.ipcMain, registry, log: log.child({ module: 'ipc' }) },
     {
       ...appHandlers({ info: appInfo, rendererReady: () => deepLinks.rendererReady(), openInBrowser: openExternal }),
-      ...settingsHandlers(store),
+      ...settingsHandlers(store, (patch) => servers.checkPatch(patch)),
+      ...serverHandlers({ servers, pageStale: mainPageStale }),
       ...callHandlers({ setCallState, notifier, shortcuts }),
       ...screenShareHandlers({
         displayMedia,
@@ -466,6 +520,7 @@ export async function startParley(electron: ElectronModules, options: ParleyOpti
     tray,
     deepLinks,
     localHost,
+    teamServers: servers,
     updater,
     send,
     callState: () => callState,

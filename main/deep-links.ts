@@ -2,8 +2,18 @@
 // http(s) URL, e.g. parley://join/meet.example.com/standup or
 // parley://join/http%3A%2F%2F192.168.1.20%3A7800/standup for a LAN host.
 // A LAN host's link adds its certificate pin: parley://join/https%3A%2F%2F192.168.1.20%3A7800/standup?pin=<base64>.
-// A link only opens the join screen; joining always needs a click in the app.
-import { APP_SCHEME, CertificatePinSchema, RoomRefSchema, ServerUrlSchema, type Navigation, type RoomRef } from '@contracts/desktop';
+// A link only opens the join screen; joining always needs a click in the app. A link to a server the
+// app has not used (or with a pin it has not seen for that server) carries an offer instead: the app
+// asks the person first, showing the origin, and nothing is saved or fetched until they agree.
+import {
+  APP_SCHEME,
+  CertificatePinSchema,
+  RoomRefSchema,
+  ServerUrlSchema,
+  type LinkOffer,
+  type Navigation,
+  type RoomRef,
+} from '@contracts/desktop';
 import type { Logger } from './log';
 
 export function parseDeepLink(link: string): RoomRef | null {
@@ -67,8 +77,8 @@ export function findDeepLink(argv: readonly string[]): string | null {
 export interface DeepLinkRouterDeps {
   navigate(navigation: Navigation): void;
   bringToFront(): void;
-  /** Saves a LAN host's pin for its server before the join screen asks it anything. */
-  rememberPin(serverUrl: string, pin: string): void;
+  /** Null when the server (with that pin) is trusted already; else the offer the person must accept. */
+  offerLink(serverUrl: string, pin?: string): LinkOffer | null;
   log: Logger;
 }
 
@@ -81,7 +91,19 @@ export interface DeepLinkRouter {
 
 export function createDeepLinkRouter(deps: DeepLinkRouterDeps): DeepLinkRouter {
   let ready = false;
-  let queued: Navigation | null = null;
+  // The offer is made when the link is delivered: trust is only known once settings are loaded.
+  const navigationFor = (parsed: JoinLink): Navigation => {
+    const serverUrl = 'room' in parsed ? parsed.room.serverUrl : parsed.serverUrl;
+    const offer = deps.offerLink(serverUrl, parsed.pin);
+    const extra = { ...(parsed.pin ? { pin: parsed.pin } : {}), ...(offer ? { confirm: offer } : {}) };
+    deps.log.info('deep-link.delivered', {
+      server: serverUrl,
+      room: 'room' in parsed ? parsed.room.room : null,
+      ask: offer?.reason ?? null,
+    });
+    return 'room' in parsed ? { view: 'join', room: parsed.room, source: 'deep-link', ...extra } : { view: 'connect', serverUrl, ...extra };
+  };
+  let queued: JoinLink | null = null;
   return {
     handle(link) {
       if (!link) return;
@@ -90,23 +112,17 @@ export function createDeepLinkRouter(deps: DeepLinkRouterDeps): DeepLinkRouter {
         deps.log.warn('deep-link.rejected', { link: link.slice(0, 200) });
         return;
       }
-      const serverUrl = 'room' in parsed ? parsed.room.serverUrl : parsed.serverUrl;
-      if (parsed.pin) deps.rememberPin(serverUrl, parsed.pin);
-      const pin = parsed.pin ? { pin: parsed.pin } : {};
-      const navigation: Navigation =
-        'room' in parsed ? { view: 'join', room: parsed.room, source: 'deep-link', ...pin } : { view: 'connect', serverUrl, ...pin };
-      deps.log.info('deep-link.received', { server: serverUrl, room: 'room' in parsed ? parsed.room.room : null });
       if (ready) {
         deps.bringToFront();
-        deps.navigate(navigation);
-      } else queued = navigation;
+        deps.navigate(navigationFor(parsed));
+      } else queued = parsed;
     },
     rendererReady() {
       ready = true;
       if (queued) {
-        const navigation = queued;
+        const parsed = queued;
         queued = null;
-        deps.navigate(navigation);
+        deps.navigate(navigationFor(parsed));
       }
     },
     rendererGone() {

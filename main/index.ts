@@ -1,4 +1,5 @@
 // Entry point of the Electron main process: the one module that imports Electron's runtime.
+import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -6,6 +7,7 @@ import {
   app,
   BrowserWindow,
   desktopCapturer,
+  dialog,
   globalShortcut,
   ipcMain,
   Menu,
@@ -28,16 +30,22 @@ import { createUiohookKeyHook, type KeyHook, type UiohookModule } from './key-ho
 import type { TeamServerModule } from './local-host';
 import { createLogger, defaultSink, teeSink } from './log';
 import { fileLogSink } from './log-file';
-import type { UpdaterLike } from './updater';
+import { verifiesUpdatePublisher, type LoadedUpdater, type UpdaterLike } from './updater';
 
 const log = createLogger({ process: 'main' }, teeSink(defaultSink, fileLogSink(join(app.getPath('logs'), 'main.log'))));
 const here = dirname(fileURLToPath(import.meta.url)); // out/main
 
-async function loadUpdater(): Promise<UpdaterLike | null> {
-  if (!app.isPackaged) return null;
+async function loadUpdater(): Promise<LoadedUpdater> {
+  if (!app.isPackaged) return { unavailable: 'unpackaged' };
+  // On Windows electron-updater checks an update's signature only against the publisher named in
+  // app-update.yml; without one it would install any update a feed serves.
+  if (process.platform === 'win32') {
+    const config = await readFile(join(process.resourcesPath, 'app-update.yml'), 'utf8').catch(() => '');
+    if (!verifiesUpdatePublisher(config)) return { unavailable: 'unsigned-build' };
+  }
   // electron-updater is CommonJS; its named export lives on the default export under ESM.
   const { default: updaterModule } = await import('electron-updater');
-  return updaterModule.autoUpdater as unknown as UpdaterLike;
+  return { updater: updaterModule.autoUpdater as unknown as UpdaterLike };
 }
 
 // Everything before startParley's first await must stay synchronous: schemes are registered and
@@ -70,6 +78,7 @@ async function main(): Promise<void> {
       screen,
       systemPreferences,
       shell,
+      dialog,
       Notification,
       Tray,
       Menu,

@@ -15,6 +15,8 @@ import type { Logger } from './log';
 
 export interface RunningTeamServer {
   url: string;
+  /** The SFU URL the server hands its clients. */
+  livekitUrl?: string;
   setupCode?: string;
   /** The embedded SFU, when the server started one. */
   sfu?: { ports: { http: number } };
@@ -60,6 +62,8 @@ export interface LocalHost {
   stop(): Promise<LocalHostStatus>;
   /** The LAN certificate's pin for each LAN URL, so this app trusts its own server there. */
   pins(): CertificatePin[];
+  /** The SFU URL the running server hands out (the CSP allows it), or null when stopped. */
+  sfuUrl(): string | null;
 }
 
 export function lanAddresses(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): string[] {
@@ -211,5 +215,6 @@ export function createLocalHost(deps: LocalHostDeps): LocalHost {
     start: () => serialize(start),
     stop: () => serialize(stop),
     pins: () => (certificate ? status.lanUrls.flatMap((url) => [{ url, pin: certificate!.pin }]) : []),
+    sfuUrl: () => (status.state === 'running' ? (server?.livekitUrl ?? null) : null),
   };
 }

@@ -35,6 +35,8 @@ export interface AppProtocolDeps {
   /** The built renderer (out/renderer). */
   rootDir: string;
   csp: () => string;
+  /** Told which policy each page (an .html file) was served with: it holds until that page loads again. */
+  onPageServed?(page: string, csp: string): void;
   log: Logger;
 }
 
@@ -78,7 +80,9 @@ export function createAppProtocolHandler(deps: AppProtocolDeps): (request: Reque
         'Cache-Control': 'no-cache',
       };
       // Rebuilt per response: connect-src follows the team servers in settings.
-      headers['Content-Security-Policy'] = deps.csp();
+      const csp = deps.csp();
+      headers['Content-Security-Policy'] = csp;
+      if (extname(file) === '.html') deps.onPageServed?.(relative(deps.rootDir, file), csp);
       return new Response(body, { status: 200, headers });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

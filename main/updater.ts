@@ -1,5 +1,11 @@
-// Auto-update through electron-updater from the generic feed in electron-builder.yml. Updates
-// download in the background and install on quit, or on request when no call is running.
+// Auto-update through electron-updater. The feed is not built in: it is the one a saved team
+// server's operator set (UPDATE_FEED_URL, learned from GET /api/v1/server), and updates stay off
+// until there is one. What installs is still checked against the build's own signature: Windows
+// verifies the publisher in app-update.yml (electron-builder.yml sets it), macOS the Developer ID
+// the app is signed with. Linux packages carry no signature electron-updater can check, so there
+// an update feed would let whoever runs it install anything: updates stay off.
+// Updates download in the background and install on quit, or on request when no call is running.
+import { parse } from 'yaml';
 import type { UpdateStatus } from '@contracts/desktop';
 import { ParleyError } from './errors';
 import type { Logger } from './log';
@@ -8,6 +14,7 @@ import type { Logger } from './log';
 export interface UpdaterLike {
   autoDownload: boolean;
   autoInstallOnAppQuit: boolean;
+  setFeedURL(options: { provider: 'generic'; url: string }): void;
   checkForUpdates(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
   on(event: 'checking-for-update', listener: () => void): unknown;
@@ -16,9 +23,35 @@ export interface UpdaterLike {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
+/** What main/index.ts could load: an updater, or why this build has none. */
+export type LoadedUpdater = { updater: UpdaterLike } | { unavailable: 'unpackaged' | 'unsigned-build' };
+
+/**
+ * Whether an app-update.yml names a publisher to verify Windows updates against (electron-builder
+ * writes `publisherName`, or `verifyUpdateCodeSignature: false` when told not to check).
+ */
+export function verifiesUpdatePublisher(appUpdateYml: string): boolean {
+  let config: unknown;
+  try {
+    config = parse(appUpdateYml);
+  } catch {
+    return false;
+  }
+  if (typeof config !== 'object' || config === null) return false;
+  const { publisherName, verifyUpdateCodeSignature } = config as Record<string, unknown>;
+  if (verifyUpdateCodeSignature === false) return false;
+  const names = Array.isArray(publisherName) ? publisherName : [publisherName];
+  return names.some((name) => typeof name === 'string' && name.trim() !== '');
+}
+
+export type UpdateFeed = NonNullable<UpdateStatus['feed']>;
+
 export interface UpdaterDeps {
-  updater: UpdaterLike | null;
-  enabled(): boolean;
+  loaded: LoadedUpdater;
+  platform: NodeJS.Platform;
+  /** "Download updates by themselves" in Settings. */
+  automatic(): boolean;
+  feed(): UpdateFeed | null;
   inCall(): boolean;
   onStatus(status: UpdateStatus): void;
   log: Logger;
@@ -28,18 +61,50 @@ export interface Updater {
   status(): UpdateStatus;
   check(): Promise<UpdateStatus>;
   install(): void;
-  /** Automatic updates were switched on or off in settings. */
+  /** Settings or the learned feed changed: switch on, off, or to another feed. */
   settingsChanged(): void;
 }
 
+type DisabledReason = NonNullable<UpdateStatus['disabledReason']>;
+
 export function createUpdater(deps: UpdaterDeps): Updater {
   const log = deps.log.child({ module: 'updater' });
-  let status: UpdateStatus = { state: deps.updater && deps.enabled() ? 'idle' : 'disabled', version: null, percent: null, error: null };
+  const updater = 'updater' in deps.loaded ? deps.loaded.updater : null;
+  const unavailable = 'unavailable' in deps.loaded ? deps.loaded.unavailable : null;
+
+  const disabledReason = (): DisabledReason | null => {
+    if (unavailable) return unavailable;
+    if (deps.platform === 'linux') return 'unverifiable-platform';
+    if (!deps.automatic()) return 'settings';
+    if (!deps.feed()) return 'no-feed';
+    return null;
+  };
+
+  let feedInUse: string | null = null;
+  let status: UpdateStatus = {
+    state: 'disabled',
+    version: null,
+    percent: null,
+    error: null,
+    feed: deps.feed(),
+    disabledReason: disabledReason(),
+  };
   const set = (patch: Partial<UpdateStatus>): void => {
     status = { ...status, ...patch };
     deps.onStatus(status);
   };
-  const updater = deps.updater;
+  /** Points electron-updater at the current feed; false while updates are off. */
+  const useFeed = (): boolean => {
+    const feed = deps.feed();
+    if (!updater || disabledReason() !== null || !feed) return false;
+    if (feed.url !== feedInUse) {
+      updater.setFeedURL({ provider: 'generic', url: feed.url });
+      feedInUse = feed.url;
+      log.info('updater.feed', { feed: feed.url, server: feed.server });
+    }
+    return true;
+  };
+
   if (updater) {
     updater.autoDownload = true;
     updater.autoInstallOnAppQuit = true;
@@ -53,10 +118,12 @@ export function createUpdater(deps: UpdaterDeps): Updater {
       set({ state: 'error', error: { code: 'UPDATE_UNAVAILABLE', message: 'Could not check for updates.' } });
     });
   }
+  if (useFeed()) status = { ...status, state: 'idle' };
+
   return {
     status: () => status,
     async check() {
-      if (!updater || !deps.enabled()) return status;
+      if (!updater || !useFeed()) return status;
       try {
         await updater.checkForUpdates();
       } catch (error) {
@@ -65,12 +132,21 @@ export function createUpdater(deps: UpdaterDeps): Updater {
       return status;
     },
     settingsChanged() {
-      const enabled = Boolean(updater) && deps.enabled();
-      if (!enabled && status.state !== 'disabled') set({ state: 'disabled', percent: null, error: null });
-      if (enabled && status.state === 'disabled') {
-        set({ state: 'idle' });
-        void this.check();
+      const previousFeed = feedInUse;
+      const reason = disabledReason();
+      const feed = deps.feed();
+      if (reason !== null) {
+        if (status.state !== 'disabled' || status.disabledReason !== reason || status.feed?.url !== feed?.url) {
+          set({ state: 'disabled', percent: null, error: null, feed, disabledReason: reason });
+        }
+        return;
       }
+      const enabling = status.state === 'disabled';
+      useFeed();
+      if (enabling || feedInUse !== previousFeed) {
+        set({ state: 'idle', feed, disabledReason: null });
+        void this.check();
+      } else if (status.feed?.url !== feed?.url || status.feed?.server !== feed?.server) set({ feed });
     },
     install() {
       if (!updater || status.state !== 'downloaded') throw new ParleyError('UPDATE_UNAVAILABLE', 'No update is ready to install.');

@@ -51,6 +51,10 @@ export function createDesktopApi(transport: BridgeTransport): DesktopApi {
       update: (patch) => call('settings:update', patch),
       onChanged: (listener) => on('settings:changed', listener),
     },
+    servers: {
+      add: (request) => call('servers:add', request),
+      sync: (url) => call('servers:sync', { url }),
+    },
     call: {
       updateState: (state) => done(call('call:update-state', state)),
       onControl: (listener) => on('call:control', listener),

@@ -79,6 +79,7 @@ export const SETTINGS = {
   rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', schema: intIn(10, 1_000_000) },
   webClientDir: { env: 'WEB_CLIENT_DIR', schema: z.string().min(1) },
   corsOrigins: { env: 'CORS_ORIGINS', schema: originList },
+  updateFeedUrl: { env: 'UPDATE_FEED_URL', schema: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).max(2048) },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }) },
 } as const;
 

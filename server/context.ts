@@ -31,6 +31,8 @@ export interface RuntimeSettings {
   /** Origins besides the desktop app's that may call the API from a page (CORS_ORIGINS). */
   corsOrigins?: readonly string[];
   limits: Limits;
+  /** Where the desktop app takes its updates from (UPDATE_FEED_URL); unset, it does not update itself. */
+  updateFeedUrl?: string;
 }
 
 /** Per-user caps, so one account (or one stolen token) cannot exhaust the server. */

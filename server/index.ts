@@ -60,6 +60,8 @@ export interface TeamServerOptions {
   authRateLimitPerMinute?: number;
   /** Web origins besides the desktop app's allowed to call the API cross-origin. */
   corsOrigins?: string[];
+  /** https directory with the desktop app's update files, offered to the app in GET /api/v1/server. */
+  updateFeedUrl?: string;
 }
 
 export interface RunningTeamServer {
@@ -117,6 +119,7 @@ export function optionsFromSettings(s: ServerSettings): TeamServerOptions {
     ...(s.metricsToken ? { metricsToken: s.metricsToken } : {}),
     ...(s.rateLimitPerMinute ? { rateLimitPerMinute: s.rateLimitPerMinute } : {}),
     ...(s.corsOrigins?.length ? { corsOrigins: s.corsOrigins } : {}),
+    ...(s.updateFeedUrl ? { updateFeedUrl: s.updateFeedUrl } : {}),
   };
 }
 
@@ -176,6 +179,7 @@ async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logg
     webClientDir: opts.webClientDir ?? (root ? join(root, 'out', 'renderer') : undefined),
     corsOrigins: opts.corsOrigins ?? [],
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
+    ...(opts.updateFeedUrl ? { updateFeedUrl: opts.updateFeedUrl } : {}),
   };
   const ctx = createContext({ settings, log, db, livekit: lk, setupCode });
 

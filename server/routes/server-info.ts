@@ -13,6 +13,7 @@ export function serverInfoRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         livekitUrl: ctx.livekit.publicUrl,
         setupDone: ctx.auth.users.count() > 0,
         features,
+        ...(ctx.settings.updateFeedUrl ? { updateFeed: ctx.settings.updateFeedUrl } : {}),
       };
     });
 

@@ -54,7 +54,7 @@ beforeAll(async () => {
     logLevel: 'silent',
   });
   const bridgeCode = bridge.outputFiles[0]?.text ?? '';
-  const csp = buildContentSecurityPolicy({ serverUrls: [] });
+  const csp = buildContentSecurityPolicy({ serverOrigins: [], sfuUrls: [] });
 
   server = createServer((request, response) => {
     void (async () => {

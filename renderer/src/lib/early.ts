@@ -3,7 +3,7 @@
 // module main.ts imports; AppState.connect() takes the answer if it asked for the same server.
 import type { ServerInfo } from '@contracts/api';
 import { apiClient } from './api/client';
-import { KEYS, load, SessionSchema } from './storage';
+import { sessions } from './storage';
 
 /**
  * The web client is served by the team server itself; the desktop app's pages (parley://app) are
@@ -17,7 +17,7 @@ export function servedByTeamServer(): boolean {
 /** The server the app will talk to first: this origin in a browser, the remembered one on desktop. */
 export function initialServerUrl(): string | null {
   if (servedByTeamServer()) return location.origin;
-  return load(KEYS.session, SessionSchema, { serverUrl: '', token: null }).serverUrl || null;
+  return sessions.lastServer();
 }
 
 let early: { url: string; info: Promise<ServerInfo> } | null = null;

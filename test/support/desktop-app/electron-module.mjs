@@ -7,6 +7,7 @@ if (!modules) throw new Error('the desktop-app harness did not set up the Electr
 export const app = modules.app;
 export const BrowserWindow = modules.BrowserWindow;
 export const desktopCapturer = modules.desktopCapturer;
+export const dialog = modules.dialog;
 export const globalShortcut = modules.globalShortcut;
 export const ipcMain = modules.ipcMain;
 export const Menu = modules.Menu;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startParley, type ParleyOptions, type ParleyRuntime } from '@main/app';
 import type { PlatformFacts } from '@main/display-media/platform';
 import { createMemoryLogger } from '@main/log';
-import type { InvokeChannel, InvokeRequest, IpcResult } from '@contracts/desktop';
+import type { InvokeChannel, InvokeRequest, IpcResult, TeamServer } from '@contracts/desktop';
 import { createFakeElectron, type FakeBrowserWindow, type FakeElectron, type FakeWebFrameMain } from './index';
 
 export const LINUX_X11: PlatformFacts = { platform: 'linux', systemVersion: '6.8.0', env: { XDG_SESSION_TYPE: 'x11' }, ozonePlatform: '' };
@@ -45,10 +45,31 @@ export interface Booted {
   shareBarWindow(): FakeBrowserWindow | undefined;
 }
 
+/**
+ * Team servers as main's net.fetch sees them: GET <origin>/api/v1/server answers what is given for
+ * that origin (a server-info body), anything else is a network error, as with no such host.
+ */
+export function answerServerInfo(fake: FakeElectron, byOrigin: Record<string, Record<string, unknown>>): void {
+  fake.net.handler = (request) => {
+    const url = new URL(request.url);
+    const body = byOrigin[url.origin];
+    if (!body || url.pathname !== '/api/v1/server') throw new TypeError('fetch failed');
+    return Response.json({ name: 'Parley', version: '0.1.0', setupDone: true, features: [], ...body });
+  };
+}
+
 export async function bootParley(
-  overrides: Partial<ParleyOptions> & { fake?: FakeElectron; beforeReady?: (fake: FakeElectron) => void } = {},
+  overrides: Partial<ParleyOptions> & {
+    fake?: FakeElectron;
+    beforeReady?: (fake: FakeElectron) => void;
+    /** Saved before launch (settings.json of an earlier run), as the person confirmed them then. */
+    teamServers?: TeamServer[];
+  } = {},
 ): Promise<Booted> {
   const fake = overrides.fake ?? createFakeElectron();
+  if (overrides.teamServers) {
+    writeFileSync(join(fake.app.userData, 'settings.json'), JSON.stringify({ version: 1, teamServers: overrides.teamServers }));
+  }
   if (fake.desktopCapturer.sources.length === 0)
     fake.desktopCapturer.sources.push(
       { id: 'screen:0:0', name: 'Entire Screen', display_id: '1' },
@@ -57,7 +78,7 @@ export async function bootParley(
       { id: 'window:303:1', name: 'Parley' },
     );
   const log = createMemoryLogger();
-  const { fake: _fake, beforeReady, ...rest } = overrides;
+  const { fake: _fake, beforeReady, teamServers: _servers, ...rest } = overrides;
   const options: ParleyOptions = {
     rendererDir: makeRendererDir(),
     preloadPath: '/app/out/preload/index.cjs',
@@ -65,7 +86,7 @@ export async function bootParley(
     platform: LINUX_X11,
     argv: ['/usr/bin/parley'],
     log,
-    loadUpdater: async () => null,
+    loadUpdater: async () => ({ unavailable: 'unpackaged' }),
     loadServer: async () => {
       throw new Error('no server in unit tests');
     },
@@ -81,8 +102,9 @@ export async function bootParley(
   if (!runtime) throw new Error('Parley did not start (single instance lock?)');
   const main = fake.windowsWithUrl('index.html')[0];
   if (!main) throw new Error('no main window');
-  // Let loadURL settle (ready-to-show).
-  await new Promise((resolve) => setImmediate(resolve));
+  // Let loadURL settle: the page is fetched through main's protocol handler, then ready-to-show
+  // (main's own listener, registered first, shows the window).
+  if (!main.isVisible()) await new Promise((resolve) => main.once('ready-to-show', resolve));
   return {
     fake,
     runtime,

@@ -129,7 +129,10 @@ export class FakeWebContents extends EventEmitter {
     this.assertAlive();
     this.emit('did-start-navigation', { url, isMainFrame: true, isSameDocument: false });
     this.mainFrame.url = url;
-    await Promise.resolve();
+    // Like Chromium, the page is fetched through the handler of its scheme (parley://app: main's).
+    const scheme = url.split(':')[0] ?? '';
+    if (this.fake.protocol.handlers.has(scheme)) await this.fake.protocol.fetch(url).catch(() => undefined);
+    else await Promise.resolve();
     if (!this.destroyed) this.emit('did-finish-load');
   }
   destroy(): void {
@@ -815,6 +818,93 @@ export class FakePowerSaveBlocker {
   }
 }
 
+/**
+ * One question from dialog.showMessageBox, waiting for the person like Electron's modal does: it
+ * resolves only when a test answers it (by button label), with the index Electron would give.
+ */
+export class FakeMessageBox {
+  answered: string | null = null;
+  private resolveAnswer!: (value: { response: number; checkboxChecked: boolean }) => void;
+  readonly result = new Promise<{ response: number; checkboxChecked: boolean }>((resolve) => {
+    this.resolveAnswer = resolve;
+  });
+  constructor(
+    readonly window: FakeBrowserWindow | null,
+    readonly options: { message: string; detail?: string; title?: string; buttons?: string[]; cancelId?: number; type?: string },
+  ) {}
+  /** Clicks the button with this label. */
+  answer(label: string): void {
+    if (this.answered !== null) throw new Error('this message box was answered already');
+    const buttons = this.options.buttons?.length ? this.options.buttons : ['OK'];
+    const index = buttons.indexOf(label);
+    if (index < 0) throw new Error(`no button "${label}" (buttons: ${buttons.join(', ')})`);
+    this.answered = label;
+    this.resolveAnswer({ response: index, checkboxChecked: false });
+  }
+  /** Escape or the window's close button: Electron answers with cancelId. */
+  dismiss(): void {
+    if (this.answered !== null) throw new Error('this message box was answered already');
+    this.answered = '';
+    const buttons = this.options.buttons ?? [];
+    const cancel =
+      this.options.cancelId ??
+      Math.max(
+        0,
+        buttons.findIndex((label) => /^(cancel|no)$/i.test(label)),
+      );
+    this.resolveAnswer({ response: cancel, checkboxChecked: false });
+  }
+}
+
+export class FakeDialog {
+  readonly shown: FakeMessageBox[] = [];
+  private readonly waiters: Array<(box: FakeMessageBox) => void> = [];
+
+  showMessageBox(
+    windowOrOptions: FakeBrowserWindow | FakeMessageBox['options'],
+    maybeOptions?: FakeMessageBox['options'],
+  ): Promise<{ response: number; checkboxChecked: boolean }> {
+    const window = windowOrOptions instanceof FakeBrowserWindow ? windowOrOptions : null;
+    const options = window ? maybeOptions : (windowOrOptions as FakeMessageBox['options']);
+    // Electron requires a message and refuses a destroyed parent.
+    if (!options || typeof options.message !== 'string') throw new TypeError('Options must be an object with a message');
+    if (window?.isDestroyed()) throw new TypeError('Object has been destroyed');
+    const box = new FakeMessageBox(window, options);
+    this.shown.push(box);
+    for (const waiter of this.waiters.splice(0)) waiter(box);
+    return box.result;
+  }
+  /** Message boxes nobody has answered yet. */
+  open(): FakeMessageBox[] {
+    return this.shown.filter((box) => box.answered === null);
+  }
+  /** The next message box that is (or will be) open. */
+  next(): Promise<FakeMessageBox> {
+    const open = this.open()[0];
+    return open ? Promise.resolve(open) : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+/**
+ * net: online state, and fetch as Electron's net.fetch does it from main (no page, no CORS). Unit
+ * tests answer requests themselves (answerServerInfo in boot.ts); with no handler a request fails
+ * as with no network, so no test reaches a host by accident. The whole-app harness sends them out.
+ */
+export class FakeNet {
+  online = true;
+  readonly requests: string[] = [];
+  handler: ((request: Request) => Promise<Response> | Response) | null = null;
+  isOnline(): boolean {
+    return this.online;
+  }
+  async fetch(input: string, init?: RequestInit): Promise<Response> {
+    this.requests.push(input);
+    const request = new Request(input, init);
+    if (!this.handler) throw new TypeError('fetch failed');
+    return this.handler(request);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Assembly
 // ---------------------------------------------------------------------------------------------
@@ -833,7 +923,15 @@ export class FakeElectron {
   readonly nativeTheme = new FakeNativeTheme();
   readonly powerMonitor = new EventEmitter();
   readonly powerSaveBlocker = new FakePowerSaveBlocker();
-  online = true;
+  readonly dialog = new FakeDialog();
+  readonly net = new FakeNet();
+  /** Whether the OS reports a network (net.isOnline). */
+  get online(): boolean {
+    return this.net.online;
+  }
+  set online(value: boolean) {
+    this.net.online = value;
+  }
 
   constructor() {
     FakeNotification.instances.length = 0;
@@ -858,6 +956,7 @@ export class FakeElectron {
           this.openedExternally.push(url);
         },
       },
+      dialog: this.dialog,
       Notification: FakeNotification,
       Tray: FakeTray,
       Menu: { buildFromTemplate: (items: Array<Record<string, unknown>>) => ({ items }) },
@@ -866,7 +965,7 @@ export class FakeElectron {
       globalShortcut: this.globalShortcut,
       powerMonitor: this.powerMonitor,
       powerSaveBlocker: this.powerSaveBlocker,
-      net: { isOnline: () => this.online },
+      net: { isOnline: () => this.net.isOnline(), fetch: (input: string, init?: RequestInit) => this.net.fetch(input, init) },
       webContents: {
         fromFrame: (frame: FakeWebFrameMain) => (frame.detached ? undefined : frame.contents),
       },

@@ -66,7 +66,7 @@ describe('electronegativity', () => {
     // Adding one means a review: say why next to it and list it here.
     expect(suppressions.sort()).toEqual(
       [
-        'main/app.ts:OPEN_EXTERNAL_JS_CHECK', // http(s) only, checked in the same function
+        'main/external-links.ts:OPEN_EXTERNAL_JS_CHECK', // http(s) only, and asked about unless on a team server
         'main/app.ts:OPEN_EXTERNAL_JS_CHECK', // a constant System Settings URL
         'main/app.ts:PROTOCOL_HANDLER_JS_CHECK', // deep links: parseDeepLink, join screen only
         'main/windows.ts:PRELOAD_JS_CHECK', // the typed bridge, exposed to parley://app only

@@ -68,7 +68,9 @@ describe('ipc sender validation', () => {
 
   it('only opens http(s) links externally', async () => {
     const booted = await bootParley();
-    expect(await booted.invoke('app:open-external', { url: 'https://example.com/docs' })).toEqual({ ok: true, value: null });
+    const opening = booted.invoke('app:open-external', { url: 'https://example.com/docs' });
+    (await booted.fake.dialog.next()).answer('Open link');
+    expect(await opening).toEqual({ ok: true, value: null });
     for (const url of ['file:///etc/passwd', 'smb://share/x', 'javascript:alert(1)', 'parley://app/index.html']) {
       expect(await booted.invoke('app:open-external', { url })).toMatchObject({ ok: false, error: { code: 'EXTERNAL_URL_REJECTED' } });
     }

@@ -28,8 +28,7 @@ describe('LAN certificate and pins', () => {
   it('main trusts a LAN host only with the pin it was given, for that host only', async () => {
     const { cert, pin } = await lanCertificate(dir(), ['10.0.0.5']);
     const other = await lanCertificate(dir(), ['10.0.0.5']);
-    const booted = await bootParley();
-    await booted.invoke('settings:update', { teamServers: [{ id: 'lan', name: 'Desk', url: 'https://10.0.0.5:7800', pin }] });
+    const booted = await bootParley({ teamServers: [{ id: 'lan', name: 'Desk', url: 'https://10.0.0.5:7800', pin }] });
     const verify = (hostname: string, data: string) =>
       booted.fake.session.verifyCertificate({
         hostname,
@@ -43,7 +42,7 @@ describe('LAN certificate and pins', () => {
     expect(await verify('10.0.0.6', cert)).toBe(-3);
   });
 
-  it('a link from a LAN host carries its pin; opening it saves the server with the pin', async () => {
+  it('a link from a LAN host carries its pin; the server is saved with it once the person continues', async () => {
     const { pin } = await lanCertificate(dir(), ['10.0.0.5']);
     const server = encodeURIComponent('https://10.0.0.5:7800');
     expect(parseJoinLink(`parley://join/${server}?pin=${encodeURIComponent(pin)}`)).toEqual({ serverUrl: 'https://10.0.0.5:7800', pin });
@@ -57,12 +56,22 @@ describe('LAN certificate and pins', () => {
     expect(parseJoinLink(`parley://join/${server}?pin=${encodeURIComponent(pin)}&x=1`)).toBeNull();
 
     const booted = await bootParley({ argv: ['/usr/bin/parley', `parley://join/${server}?pin=${encodeURIComponent(pin)}`] });
-    await until(() => booted.runtime.settings.get().teamServers.length === 1, 'the server to be saved');
-    expect(booted.runtime.settings.get().teamServers[0]).toMatchObject({ url: 'https://10.0.0.5:7800', pin });
     await booted.invoke('app:ready');
-    expect(booted.main.webContents.sent.filter((m) => m.channel === 'app:navigate').map((m) => m.payload)).toEqual([
-      { view: 'connect', serverUrl: 'https://10.0.0.5:7800', pin },
-    ]);
+    const [navigation] = booted.main.webContents.sent.filter((m) => m.channel === 'app:navigate').map((m) => m.payload);
+    expect(navigation).toEqual({
+      view: 'connect',
+      serverUrl: 'https://10.0.0.5:7800',
+      pin,
+      confirm: { offer: expect.any(String), reason: 'new-server' },
+    });
+    // Nothing is trusted before the person answers.
+    expect(booted.runtime.settings.get().teamServers).toEqual([]);
+    const { offer } = (navigation as { confirm: { offer: string } }).confirm;
+    expect(await booted.invoke('servers:add', { from: 'link', offer })).toMatchObject({
+      ok: true,
+      value: { server: { url: 'https://10.0.0.5:7800', pin } },
+    });
+    expect(booted.runtime.settings.get().teamServers[0]).toMatchObject({ url: 'https://10.0.0.5:7800', pin });
   });
 });
 

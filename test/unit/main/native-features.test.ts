@@ -297,8 +297,10 @@ describe('deep links', () => {
     expect(findDeepLink(['/usr/bin/parley', '--flag', 'parley://join/a.example/b'])).toBe('parley://join/a.example/b');
   });
 
+  const SAVED = [{ id: 'example', name: 'Example', url: 'https://meet.example.com' }];
+
   it('a link at launch waits for the renderer, then opens the join screen', async () => {
-    const booted = await bootParley({ argv: ['/usr/bin/parley', 'parley://join/meet.example.com/standup'] });
+    const booted = await bootParley({ teamServers: SAVED, argv: ['/usr/bin/parley', 'parley://join/meet.example.com/standup'] });
     expect(sentTo(booted, 'app:navigate')).toEqual([]);
     await booted.invoke('app:ready');
     expect(sentTo(booted, 'app:navigate')).toEqual([
@@ -307,7 +309,7 @@ describe('deep links', () => {
   });
 
   it('a second launch hands its link to the first instance, which comes to the front', async () => {
-    const booted = await bootParley();
+    const booted = await bootParley({ teamServers: SAVED });
     await booted.invoke('app:ready');
     booted.main.minimize();
     booted.fake.app.emit('second-instance', {}, ['/usr/bin/parley', 'parley://join/meet.example.com/retro'], '/');

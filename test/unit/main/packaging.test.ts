@@ -15,14 +15,21 @@ type Config = Record<string, unknown> & {
   protocols: Array<{ schemes: string[] }>;
   electronFuses: Record<string, boolean>;
   publish: { provider: string; url: string };
+  forceCodeSigning: boolean;
   mac: {
     target: Array<{ target: string }>;
     hardenedRuntime: boolean;
+    notarize: boolean;
     entitlements: string;
     entitlementsInherit: string;
     extendInfo: Record<string, string>;
   };
-  win: { target: Array<{ target: string }> };
+  win: {
+    target: Array<{ target: string }>;
+    verifyUpdateCodeSignature: boolean;
+    signtoolOptions?: { publisherName: string[]; signingHashAlgorithms: string[]; rfc3161TimeStampServer: string };
+    azureSignOptions?: unknown;
+  };
   linux: { target: string[]; mimeTypes: string[] };
 };
 const config = parse(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) as Config;
@@ -103,9 +110,70 @@ describe('electron-builder.yml', () => {
     }
   });
 
-  it('auto-updates from a generic HTTPS feed', () => {
+  it('signs releases or fails the build: Windows with a publisher updates are verified against, macOS notarized', () => {
+    expect(config.forceCodeSigning).toBe(true);
+    expect(config.win.verifyUpdateCodeSignature).toBe(true);
+    const publishers = config.win.signtoolOptions?.publisherName ?? [];
+    expect(publishers.length).toBeGreaterThan(0);
+    for (const name of publishers) expect(name.trim()).not.toBe('');
+    expect(config.win.signtoolOptions?.signingHashAlgorithms).toEqual(['sha256']);
+    expect(config.win.signtoolOptions?.rfc3161TimeStampServer).toMatch(/^https?:\/\//);
+    expect(config.win.azureSignOptions).toBeUndefined(); // one signer at a time: electron-builder prefers Azure when both are set
+    expect(config.mac.hardenedRuntime).toBe(true);
+    expect(config.mac.notarize).toBe(true);
+  });
+
+  it('holds no signing secret: certificates and credentials come from the environment at build time', () => {
+    const text = readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8');
+    const keys = [...text.matchAll(/^\s*([A-Za-z]+):/gm)].map((match) => match[1]);
+    for (const secret of [
+      'certificateFile',
+      'certificatePassword',
+      'certificateSha1',
+      'cscLink',
+      'cscKeyPassword',
+      'appleId',
+      'appleIdPassword',
+      'password',
+    ]) {
+      expect(keys, secret).not.toContain(secret);
+    }
+    // What electron-builder reads instead is written down next to the config.
+    for (const variable of ['CSC_LINK', 'CSC_KEY_PASSWORD', 'APPLE_API_KEY', 'APPLE_TEAM_ID', 'AZURE_CLIENT_SECRET'])
+      expect(text).toContain(variable);
+  });
+
+  it('validates the Azure Trusted Signing variant the comments describe, and refuses a publisher-less one', async () => {
+    const { validateConfiguration } = await import('app-builder-lib/out/util/config/config.js');
+    const { DebugLogger } = await import('builder-util');
+    const { signtoolOptions: _signtool, ...win } = config.win;
+    const azure = {
+      ...config,
+      win: {
+        ...win,
+        azureSignOptions: {
+          publisherName: 'Parley',
+          endpoint: 'https://eus.codesigning.azure.net',
+          codeSigningAccountName: 'parley',
+          certificateProfileName: 'release',
+        },
+      },
+    };
+    await expect(validateConfiguration(azure as never, new DebugLogger(false))).resolves.toBeUndefined();
+    const withoutPublisher = {
+      ...config,
+      win: { ...win, azureSignOptions: { endpoint: 'https://x', codeSigningAccountName: 'a', certificateProfileName: 'b' } },
+    };
+    await expect(validateConfiguration(withoutPublisher as never, new DebugLogger(false))).rejects.toThrow(
+      /configuration\.win\.azureSignOptions/,
+    );
+  }, 60_000);
+
+  it('writes app-update.yml (for the publisher) from a feed that is never used: updates come from the team server', () => {
     expect(config.publish.provider).toBe('generic');
-    expect(config.publish.url).toMatch(/^https:\/\//);
+    // RFC 2606: .invalid never resolves. The app calls setFeedURL with its team server's feed first (updates.test.ts).
+    expect(new URL(config.publish.url).hostname.endsWith('.invalid')).toBe(true);
+    expect(readFileSync(join(ROOT, 'main/updater.ts'), 'utf8')).toContain('setFeedURL');
   });
 
   it('the app icon is a 1024px PNG', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildContentSecurityPolicy } from '@main/csp';
 import { resolveAppPath } from '@main/protocol';
 import { REQUIRED_WEB_PREFERENCES } from '@main/windows';
-import { bootParley, until } from '../../support/electron-fake/boot';
+import { answerServerInfo, bootParley, until } from '../../support/electron-fake/boot';
 import type { PickerState } from '@contracts/desktop';
 
 const ROOT = join(import.meta.dirname, '../../..');
@@ -90,15 +90,17 @@ describe('navigation and new windows', () => {
     expect(contents.attemptNavigation('parley://app/index.html')).toBe(true);
   });
 
-  it('denies every new window; http(s) links go to the browser, anything else nowhere', async () => {
+  it('denies every new window; http(s) links go to the browser (asked first, external-links.test.ts), anything else nowhere', async () => {
     const booted = await bootParley();
     const contents = booted.main.webContents;
     expect(contents.attemptWindowOpen('https://example.com/help')).toBe('deny');
     expect(contents.attemptWindowOpen('file:///etc/passwd')).toBe('deny');
     expect(contents.attemptWindowOpen('parley://app/index.html')).toBe('deny');
     expect(contents.attemptWindowOpen('ms-msdt:/id PCWDiagnostic')).toBe('deny');
+    (await booted.fake.dialog.next()).answer('Open link');
     await until(() => booted.fake.openedExternally.length > 0, 'openExternal');
     expect(booted.fake.openedExternally).toEqual(['https://example.com/help']);
+    expect(booted.fake.dialog.shown).toHaveLength(1);
   });
 
   it('applies to webContents created later too (picker)', async () => {
@@ -149,11 +151,13 @@ describe('the parley:// protocol', () => {
     expect(await response.text()).toContain('index.html');
   });
 
-  it('lets pages reach configured http team servers (LAN) and nothing else over plain http', async () => {
-    const booted = await bootParley();
-    await booted.invoke('settings:update', { teamServers: [{ id: 'lan', name: 'Office', url: 'http://192.168.1.20:7800' }] });
+  it('lets pages reach configured http team servers (LAN) and their SFU exactly, and nothing else over plain http', async () => {
+    const booted = await bootParley({
+      teamServers: [{ id: 'lan', name: 'Office', url: 'http://192.168.1.20:7800' }],
+      beforeReady: (fake) => answerServerInfo(fake, { 'http://192.168.1.20:7800': { livekitUrl: 'ws://192.168.1.20:7801' } }),
+    });
     const csp = (await booted.fake.protocol.fetch('parley://app/index.html')).headers.get('content-security-policy') ?? '';
-    expect(csp).toContain("connect-src 'self' https: wss: http://192.168.1.20:7800 ws://192.168.1.20:*");
-    expect(buildContentSecurityPolicy({ serverUrls: [] })).toContain("connect-src 'self' https: wss:;");
+    expect(csp).toContain("connect-src 'self' http://192.168.1.20:7800 ws://192.168.1.20:7801 http://192.168.1.20:7801;");
+    expect(buildContentSecurityPolicy({ serverOrigins: [], sfuUrls: [] })).toContain("connect-src 'self';");
   });
 });

@@ -26,6 +26,17 @@ function fakeBridge(initial: Settings = DEFAULT_SETTINGS) {
       onChanged: (l) => (listeners.add(l), () => listeners.delete(l)),
     },
     shortcuts: { getStatus: vi.fn(async () => status) },
+    // What main does once the person said yes in its dialog ("no" is SERVER_DECLINED).
+    servers: {
+      add: vi.fn(async (request) => {
+        if (request.from !== 'typed') throw new Error('[SERVER_UNKNOWN] no such offer');
+        if (request.url.includes('declined')) throw new Error('[SERVER_DECLINED] The server was not added.');
+        const server = { id: 'abc', name: request.name ?? new URL(request.url).host, url: request.url };
+        current = { ...current, teamServers: [...current.teamServers, server] };
+        return { server, reload: true };
+      }),
+      sync: vi.fn(async () => ({ reload: false })),
+    },
   };
   return { bridge, push: (s: Settings) => listeners.forEach((l) => l(s)), listeners };
 }
@@ -52,7 +63,12 @@ describe('SettingsState', () => {
     s.start();
     await flush();
     expect(await s.addServer(' Office ', 'https://meet.example.com/')).toBe(true);
+    expect(f.bridge.servers.add).toHaveBeenCalledWith({ from: 'typed', url: 'https://meet.example.com', name: 'Office' });
     expect(s.settings?.teamServers).toEqual([expect.objectContaining({ name: 'Office', url: 'https://meet.example.com' })]);
+    // "Cancel" in main's dialog: nothing saved, and no error to show.
+    expect(await s.addServer('', 'https://declined.example.com')).toBe(false);
+    expect(s.error).toBeNull();
+    expect(s.settings?.teamServers).toHaveLength(1);
     const id = s.settings!.teamServers[0]!.id;
     expect(await s.removeServer(id)).toBe(true);
     expect(s.settings?.teamServers).toEqual([]);

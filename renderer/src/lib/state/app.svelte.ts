@@ -5,6 +5,7 @@
 // stays light.
 import { createContext } from 'svelte';
 import type { ServerInfo, User } from '@contracts/api';
+import { bridgeErrorCode, type LinkOffer } from '@contracts/desktop';
 import type { ApiClient } from '../api/client';
 import type { ServerEventStream } from '../api/event-stream';
 import { hostPort } from '../api/host-port';
@@ -19,7 +20,24 @@ import { askToJoin, LOBBY_DENIED, waitForAdmission, type Admitted } from './join
 import { e2eeForJoin, JoinRefused } from './join-e2ee';
 import type { PreJoinState } from './prejoin.svelte';
 import { parseHash, type JoinTarget, type Screen } from './screens';
+import { pendingRoom, sessions } from '../storage';
 import { Session } from './session.svelte';
+
+/** A parley:// link to a server not used before: shown to the person before anything talks to it. */
+export interface LinkQuestion extends LinkOffer {
+  serverUrl: string;
+  room: string | null;
+}
+
+/** Main refused or failed to add a server: its words, without the code. */
+function serverProblem(err: unknown, serverUrl: string): Problem {
+  if (bridgeErrorCode(err) === null) return apiProblem(err, serverUrl);
+  const message = (err instanceof Error ? err.message : String(err)).replace(/^.*?\[[A-Z_]+\]\s*/, '');
+  return { kind: 'unknown', title: `Could not add ${serverUrl}`, message };
+}
+
+const RELOAD_GUARD_KEY = 'parley.reloaded-at';
+const RELOAD_GUARD_MS = 10_000;
 
 export class AppState {
   screen = $state.raw<Screen>({ name: 'loading' });
@@ -33,6 +51,8 @@ export class AppState {
   call = $state.raw<CallModule | null>(null);
   /** The settings dialog, over whatever screen is showing (a call keeps running under it). */
   settingsOpen = $state(false);
+  /** Desktop: a link to a new server, waiting for the person's answer. */
+  linkQuestion = $state.raw<LinkQuestion | null>(null);
 
   readonly session = new Session();
   #room: ConnectedRoom['room'] | null = null;
@@ -69,15 +89,25 @@ export class AppState {
       this.screen = { name: 'connect' };
       return;
     }
+    // A room a link asked for before the page loaded again for a new server.
+    this.#pendingRoom = pendingRoom.take(url) ?? this.#pendingRoom;
     await this.connect(url, token, route && 'guestCode' in route ? route.guestCode : null);
   }
 
-  /** Talks to a team server: setup if new, the guest flow for a guest link, else sign-in or home. */
-  async connect(url: string, token: string | null = null, guestCode: string | null = null): Promise<void> {
+  /**
+   * Talks to a team server: setup if new, the guest flow for a guest link, else sign-in or home.
+   * Its own remembered session is used unless a token is given. In the desktop app main asks the
+   * server too (what SFU it hands out), and when the page's CSP predates that the page loads again
+   * first, before anything is shown.
+   */
+  async connect(url: string, token: string | null = sessions.token(url), guestCode: string | null = null): Promise<void> {
     this.busy = true;
     this.problem = null;
     try {
-      const info = await this.session.open(url, token);
+      const [opened, synced] = await Promise.allSettled([this.session.open(url, token), desktop?.servers.sync(url)]);
+      if (synced.status === 'fulfilled' && synced.value?.reload && this.#reloadFor(url)) return;
+      if (opened.status === 'rejected') throw opened.reason;
+      const info = opened.value;
       if (guestCode) {
         await this.#toPrejoin({ kind: 'guest', code: guestCode });
       } else if (!info.setupDone) {
@@ -155,10 +185,78 @@ export class AppState {
     this.#go({ name: 'signin' });
   }
 
-  /** Desktop only: pick another team server. */
+  /** Desktop only: pick another team server. Every server's session stays for when the person comes back. */
   changeServer(): void {
     this.session.forget();
     this.#go({ name: 'connect' });
+  }
+
+  /**
+   * A server the person typed (Connect screen). The desktop app saves it first, after main asks the
+   * person in its own dialog; a page cannot add a server by itself (main/team-servers.ts).
+   */
+  async addServer(url: string): Promise<void> {
+    if (!desktop) return this.connect(url);
+    this.busy = true;
+    this.problem = null;
+    try {
+      const { server, reload } = await desktop.servers.add({ from: 'typed', url });
+      if (reload && this.#reloadFor(server.url)) return;
+      this.busy = false;
+      await this.connect(server.url);
+    } catch (err) {
+      // "Cancel" in main's dialog is an answer, not a problem.
+      if (bridgeErrorCode(err) !== 'SERVER_DECLINED') this.problem = serverProblem(err, url);
+      this.busy = false;
+    }
+  }
+
+  /** Desktop: a parley:// link to a new server. Nothing talks to it until the person says so. */
+  askAboutLink(question: LinkQuestion): void {
+    if (this.screen.name === 'meeting') return; // Never yank someone out of a call.
+    this.linkQuestion = question;
+  }
+
+  async answerLink(go: boolean): Promise<void> {
+    const question = this.linkQuestion;
+    this.linkQuestion = null;
+    if (!go || !question || !desktop) return;
+    this.busy = true;
+    this.problem = null;
+    try {
+      const { server, reload } = await desktop.servers.add({ from: 'link', offer: question.offer });
+      if (question.room) this.#pendingRoom = question.room;
+      if (reload && this.#reloadFor(server.url)) return;
+      this.busy = false;
+      await this.connect(server.url);
+    } catch (err) {
+      this.problem = serverProblem(err, question.serverUrl);
+      this.busy = false;
+    }
+  }
+
+  /**
+   * The page loads again so its CSP allows `url` (a policy cannot grow on a loaded page); the server
+   * and any room asked for are picked up after. False (and no reload) when one just happened, so a
+   * server whose answers keep changing cannot make the page reload forever.
+   */
+  #reloadFor(url: string): boolean {
+    try {
+      const now = Date.now();
+      const recent = (sessionStorage.getItem(RELOAD_GUARD_KEY) ?? '')
+        .split(',')
+        .map(Number)
+        .filter((at) => now - at < RELOAD_GUARD_MS);
+      if (recent.length >= 2) return false;
+      sessionStorage.setItem(RELOAD_GUARD_KEY, [...recent, now].join(','));
+    } catch {
+      return false;
+    }
+    sessions.setLastServer(url);
+    if (this.#pendingRoom) pendingRoom.set(url, this.#pendingRoom);
+    this.screen = { name: 'loading' };
+    location.reload();
+    return true;
   }
 
   openRoom(room: string, title: string): void {

@@ -1,11 +1,12 @@
 // Sign-in: which team server, who is signed in there, the typed API client and the one event stream.
-// The session (server and token) is remembered between visits; screens are AppState's business.
+// Sessions are remembered per server (storage.ts `sessions`): moving to another server leaves every
+// other server's session as it was. Screens are AppState's business.
 import type { ServerInfo, User } from '@contracts/api';
 import { apiClient, type ApiClient } from '../api/client';
 import { ServerEventStream } from '../api/event-stream';
 import { desktop } from '../desktop';
 import { servedByTeamServer, takeEarlyServerInfo } from '../early';
-import { KEYS, load, remove, save, SessionSchema } from '../storage';
+import { serverKey, sessions } from '../storage';
 
 export class Session {
   serverUrl = $state<string | null>(null);
@@ -14,11 +15,16 @@ export class Session {
   api: ApiClient | null = null;
   events: ServerEventStream | null = null;
 
-  /** Where to connect first: this origin in a browser, else the remembered or a saved server. */
+  /** Where to connect first: this origin in a browser, else the last server shown, if still saved. */
   async initial(): Promise<{ url: string | null; token: string | null }> {
-    const stored = load(KEYS.session, SessionSchema, { serverUrl: '', token: null });
-    const url = servedByTeamServer() ? location.origin : stored.serverUrl || (await firstSavedServer());
-    return { url, token: url && stored.serverUrl === url ? stored.token : null };
+    let url: string | null;
+    if (servedByTeamServer()) url = location.origin;
+    else {
+      const saved = await savedServers();
+      const last = sessions.lastServer();
+      url = last && saved.includes(last) ? last : (saved[0] ?? null);
+    }
+    return { url, token: url ? sessions.token(url) : null };
   }
 
   /** Talks to a team server; throws when it cannot be reached. The first open reuses early.ts's request. */
@@ -26,6 +32,7 @@ export class Session {
     const serverUrl = url.replace(/\/+$/, '');
     const api = apiClient(serverUrl, token);
     const info = await (takeEarlyServerInfo(serverUrl) ?? api.server());
+    this.#leave();
     this.api = api;
     this.server = info;
     this.serverUrl = serverUrl;
@@ -52,43 +59,48 @@ export class Session {
     return session.token;
   }
 
-  /** Remembers the token and opens the event stream; `onExpired` runs when the server says 401. */
+  /** Remembers the token for this server and opens the event stream; `onExpired` runs when the server says 401. */
   signedIn(token: string, onExpired: () => void): void {
     if (!this.api || !this.serverUrl) return;
-    save(KEYS.session, { serverUrl: this.serverUrl, token });
+    sessions.setToken(this.serverUrl, token);
+    this.rememberServer();
     this.events?.stop();
     this.events = new ServerEventStream(this.api);
     this.events.start(onExpired);
   }
 
-  /** Remembers the server without a token (nobody signed in there yet). */
+  /** This server is the one to open next time; nobody's session changes. */
   rememberServer(): void {
-    if (this.serverUrl) save(KEYS.session, { serverUrl: this.serverUrl, token: null });
+    if (this.serverUrl) sessions.setLastServer(this.serverUrl);
   }
 
+  /** Signs out of this server only. */
   async signOut(): Promise<void> {
     this.events?.stop();
     this.events = null;
     await this.api?.logout().catch(() => undefined);
+    if (this.serverUrl) sessions.setToken(this.serverUrl, null);
     this.user = null;
-    this.rememberServer();
   }
 
-  /** Desktop only: another team server is about to be picked. */
+  /** Desktop only: another team server is about to be picked. This server's session stays for later. */
   forget(): void {
+    this.#leave();
+  }
+
+  #leave(): void {
     this.events?.stop();
     this.events = null;
-    remove(KEYS.session);
     this.user = null;
   }
 }
 
-/** In the desktop app, a team server saved in settings (e.g. the one `npm start` launched) needs no typing. */
-async function firstSavedServer(): Promise<string | null> {
-  if (!desktop) return null;
+/** In the desktop app, the team servers saved in settings, by origin (the one `npm start` launched needs no typing). */
+export async function savedServers(): Promise<string[]> {
+  if (!desktop) return [];
   try {
-    return (await desktop.settings.get()).teamServers[0]?.url ?? null;
+    return (await desktop.settings.get()).teamServers.flatMap((server) => serverKey(server.url) ?? []);
   } catch {
-    return null;
+    return [];
   }
 }

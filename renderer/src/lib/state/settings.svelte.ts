@@ -1,11 +1,11 @@
 // The desktop settings (team servers, devices, global shortcuts, notifications) as main stores them,
 // read and written through the bridge. Main owns the file and validates every patch; this class only
 // mirrors what main last said, so a change made by the tray or another window shows up here too.
-import type { DesktopApi, Settings, SettingsPatch, ShortcutStatus, TeamServer } from '@contracts/desktop';
+import type { DesktopApi, Settings, SettingsPatch, ShortcutStatus } from '@contracts/desktop';
 import { bridgeErrorCode } from '@contracts/desktop';
 
 /** The part of `window.parley` settings needs; tests pass a fake. */
-export type SettingsBridge = Pick<DesktopApi, 'settings' | 'shortcuts'>;
+export type SettingsBridge = Pick<DesktopApi, 'settings' | 'shortcuts' | 'servers'>;
 
 export class SettingsState {
   settings = $state.raw<Settings | null>(null);
@@ -57,10 +57,21 @@ export class SettingsState {
     }
   }
 
-  addServer(name: string, url: string): Promise<boolean> {
-    const current = this.settings?.teamServers ?? [];
-    const server: TeamServer = { id: crypto.randomUUID().slice(0, 8), name: name.trim(), url: url.trim().replace(/\/+$/, '') };
-    return this.update({ teamServers: [...current, server] });
+  /** Main asks the person in its own dialog first; false when they said no or main refused. */
+  async addServer(name: string, url: string): Promise<boolean> {
+    this.saving = true;
+    this.error = null;
+    try {
+      const trimmed = name.trim();
+      await this.#bridge.servers.add({ from: 'typed', url: url.trim().replace(/\/+$/, ''), ...(trimmed ? { name: trimmed } : {}) });
+      this.settings = await this.#bridge.settings.get();
+      return true;
+    } catch (err) {
+      if (bridgeErrorCode(err) !== 'SERVER_DECLINED') this.error = describe(err);
+      return false;
+    } finally {
+      this.saving = false;
+    }
   }
 
   removeServer(id: string): Promise<boolean> {

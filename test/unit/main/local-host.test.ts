@@ -1,5 +1,4 @@
-// Host on this computer (the team server inside the app) and auto-update.
-import { EventEmitter } from 'node:events';
+// Host on this computer (the team server inside the app). Updates: updates.test.ts.
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
@@ -8,8 +7,6 @@ import type { TLSSocket } from 'node:tls';
 import { lanAddresses, type TeamServerModule } from '@main/local-host';
 import { spkiPin } from '@main/certificate-pins';
 import { freeTcpPort } from '@server/lib/free-port';
-import type { UpdaterLike } from '@main/updater';
-import { IDLE_CALL_STATE } from '@contracts/desktop';
 import { bootParley, until } from '../../support/electron-fake/boot';
 
 function fakeServer() {
@@ -172,53 +169,5 @@ describe('host on this computer', () => {
 
   it('lists only external IPv4 addresses', () => {
     expect(lanAddresses(interfaces())).toEqual(['192.168.1.20']);
-  });
-});
-
-class FakeUpdater extends EventEmitter implements UpdaterLike {
-  autoDownload = false;
-  autoInstallOnAppQuit = false;
-  checks = 0;
-  installs = 0;
-  async checkForUpdates(): Promise<unknown> {
-    this.checks += 1;
-    this.emit('checking-for-update');
-    return null;
-  }
-  quitAndInstall(): void {
-    this.installs += 1;
-  }
-}
-
-describe('updates', () => {
-  it('are disabled in unpackaged builds', async () => {
-    const updater = new FakeUpdater();
-    const booted = await bootParley({ loadUpdater: async () => updater });
-    expect(await booted.invoke('update:check')).toMatchObject({ value: { state: 'disabled' } });
-    expect(updater.checks).toBe(0);
-  });
-
-  it('download in the background and install only outside a call', async () => {
-    const updater = new FakeUpdater();
-    const booted = await bootParley({
-      loadUpdater: async () => updater,
-      beforeReady: (fake) => {
-        fake.app.isPackaged = true;
-      },
-    });
-    expect(updater.autoDownload).toBe(true);
-    expect(updater.autoInstallOnAppQuit).toBe(true);
-    expect(updater.checks).toBe(1);
-    expect(await booted.invoke('update:install')).toMatchObject({ ok: false, error: { code: 'UPDATE_UNAVAILABLE' } });
-    updater.emit('update-available', { version: '0.2.0' });
-    updater.emit('download-progress', { percent: 50 });
-    updater.emit('update-downloaded', { version: '0.2.0' });
-    const statuses = booted.main.webContents.sent.filter((m) => m.channel === 'update:status').map((m) => m.payload);
-    expect(statuses.at(-1)).toEqual({ state: 'downloaded', version: '0.2.0', percent: 100, error: null });
-    await booted.invoke('call:update-state', { ...IDLE_CALL_STATE, inCall: true });
-    expect(await booted.invoke('update:install')).toMatchObject({ ok: false, error: { code: 'UPDATE_BUSY' } });
-    await booted.invoke('call:update-state', IDLE_CALL_STATE);
-    expect(await booted.invoke('update:install')).toEqual({ ok: true, value: null });
-    expect(updater.installs).toBe(1);
   });
 });
