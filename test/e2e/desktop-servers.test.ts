@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { DesktopApi } from '@contracts/desktop';
 import { launchBrowser, type TestBrowser } from '../support/browser';
 import { launchDesktopApp, type DesktopApp } from '../support/desktop-app/launch';
 import { APP_STAND_IN_ORIGIN } from '../support/desktop-app/origins';
@@ -23,6 +24,8 @@ let desk: Page;
 let stranger: Server;
 let strangerOrigin: string;
 const strangerRequests: string[] = [];
+/** The page's window as the preload left it. */
+type Bridged = Window & { parley?: DesktopApi };
 
 const deepLink = (url: string): void => {
   app.fake.app.emit('second-instance', {}, ['/usr/bin/parley', url], process.cwd());
@@ -89,7 +92,9 @@ describe('the desktop app and its team servers', () => {
     await question.waitFor({ timeout: 30_000 });
     expect(await question.getByTestId('link-origin').textContent()).toBe(strangerOrigin);
     expect(await question.getByTestId('link-question').textContent()).toMatch(
-      new RegExp(`This link opens a meeting on ${strangerOrigin.replace(/[.:/]/g, '\\$&')}\\s+It is a server you have not used before\\.\\s+Only continue if you trust it\\.`),
+      new RegExp(
+        `This link opens a meeting on ${strangerOrigin.replace(/[.:/]/g, '\\$&')}\\s+It is a server you have not used before\\.\\s+Only continue if you trust it\\.`,
+      ),
     );
     // The safe answer has the focus.
     expect(await desk.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel');
@@ -129,14 +134,14 @@ describe('the desktop app and its team servers', () => {
   });
 
   it("a link off the team's servers opens only after the person says so in main's dialog", async () => {
-    const asked = desk.evaluate(() => window.parley?.app.openExternal('https://docs.example.test/help'));
+    const asked = desk.evaluate(() => (window as Bridged).parley?.app.openExternal('https://docs.example.test/help'));
     const question = await app.fake.dialog.next();
     expect(question.options.message).toBe('Open https://docs.example.test in your browser?');
     question.answer('Cancel');
     await asked;
     expect(app.fake.openedExternally).toEqual([]);
     // The team's own link opens without a question.
-    await desk.evaluate((url) => window.parley?.app.openExternal(`${url}/`), other.url);
+    await desk.evaluate((url) => (window as Bridged).parley?.app.openExternal(`${url}/`), other.url);
     expect(app.fake.openedExternally).toEqual([`${other.url}/`]);
     expect(app.fake.dialog.shown).toHaveLength(1);
   });

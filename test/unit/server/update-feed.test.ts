@@ -30,10 +30,10 @@ async function serverInfo(updateFeedUrl?: string): Promise<Record<string, unknow
 
 describe('the update feed', () => {
   it('is read from UPDATE_FEED_URL, https only', () => {
-    const { settings } = loadConfig({ UPDATE_FEED_URL: 'https://downloads.acme.test/parley' }, []);
+    const { settings } = loadConfig({ UPDATE_FEED_URL: 'https://downloads.acme.test/parley' });
     expect(optionsFromSettings(settings).updateFeedUrl).toBe('https://downloads.acme.test/parley');
-    expect(() => loadConfig({ UPDATE_FEED_URL: 'http://downloads.acme.test/parley' }, [])).toThrow(ConfigError);
-    expect(() => loadConfig({ UPDATE_FEED_URL: 'http://downloads.acme.test/parley' }, [])).toThrow(
+    expect(() => loadConfig({ UPDATE_FEED_URL: 'http://downloads.acme.test/parley' })).toThrow(ConfigError);
+    expect(() => loadConfig({ UPDATE_FEED_URL: 'http://downloads.acme.test/parley' })).toThrow(
       /UPDATE_FEED_URL: must be an https:\/\/ URL/,
     );
   });
