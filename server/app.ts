@@ -98,7 +98,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   });
 
   securityHeaders(app, {
-    contentSecurityPolicy: { useDefaults: false, directives: webClientCsp(ctx.livekit.publicUrl) },
+    contentSecurityPolicy: { useDefaults: false, directives: webClientCsp(ctx.livekit.clientUrls) },
     // The web client loads LiveKit's workers and media; COEP would block cross-origin media it needs.
     crossOriginEmbedderPolicy: false,
   });
@@ -106,6 +106,9 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await app.register(rateLimit, {
     max: ctx.settings.rateLimitPerMinute,
     timeWindow: '1 minute',
+    // Several instances count each address together in Redis, so a client cannot multiply its
+    // allowance by the number of instances; if Redis fails, requests pass rather than fail.
+    ...(ctx.shared ? { redis: ctx.shared.cmd, nameSpace: `${ctx.shared.prefix}rate:`, skipOnError: true } : {}),
     errorResponseBuilder: (_req, c) => new HttpError('RATE_LIMITED', `too many requests; retry in ${Math.ceil(c.ttl / 1000)} s`),
   });
   await app.register(swagger, {

@@ -2,13 +2,13 @@
  * `parley-server`: starts the team server on plain Node from environment variables and/or a JSON
  * config file (see docs/server.md).
  *   parley-server [--config file.json]
- *   parley-server backup <file> [--config file.json]   consistent copy of the database
+ *   parley-server backup <file> [--config file.json]   consistent copy of the database (SQLite or PostgreSQL)
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, SETTINGS } from './config';
-import { backupDatabase } from './db/database';
+import { backupDatabase, backupPostgres } from './db/database';
 import { optionsFromSettings, startTeamServer } from './index';
 import { findLivekitBinary } from './sfu/livekit-binary';
 
@@ -66,6 +66,14 @@ async function main(argv: string[]): Promise<number> {
     if (existsSync(target)) {
       process.stderr.write(`${target} exists; choose a new file\n`);
       return 2;
+    }
+    if (options.databaseUrl) {
+      // pg_dump's snapshot of the shared database, taken from any machine that reaches it.
+      await backupPostgres(options.databaseUrl, target);
+      process.stdout.write(
+        `database dumped to ${resolve(target)} (pg_dump custom format, mode 0600: it holds room keys and password hashes; restore with pg_restore)\n`,
+      );
+      return 0;
     }
     const source = join(options.dataDir, 'parley.db');
     if (!existsSync(source)) {

@@ -45,6 +45,17 @@ const trustedProxies = z.union([z.boolean(), z.number(), z.string()]).transform(
   }
   return list;
 });
+/** A comma-separated list in the environment, an array in the config file. */
+const listOf = <T extends z.ZodType<string, string>>(item: T, max: number) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(item).min(1).max(max));
+const postgresUrl = z
+  .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL (postgres://user:password@host:5432/database)' })
+  .refine((u) => new URL(u).pathname.length > 1, 'must name the database (postgres://user:password@host:5432/parley)');
+const redisUrl = z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL (redis://:password@host:6379/0)' });
+
 const intIn = (min: number, max: number) =>
   z.coerce
     .number({ error: `must be an integer ${min}..${max}` })
@@ -70,6 +81,9 @@ export const SETTINGS = {
   livekitApiKey: { env: 'LIVEKIT_API_KEY', schema: z.string().min(3).max(256) },
   livekitApiSecret: { env: 'LIVEKIT_API_SECRET', schema: z.string().min(32, 'must be at least 32 characters').max(512) },
   livekitPublicUrl: { env: 'LIVEKIT_PUBLIC_URL', schema: wsUrl },
+  livekitNodeUrls: { env: 'LIVEKIT_NODE_URLS', schema: listOf(wsUrl, 64) },
+  databaseUrl: { env: 'DATABASE_URL', schema: postgresUrl },
+  redisUrl: { env: 'REDIS_URL', schema: redisUrl },
   livekitBinary: { env: 'LIVEKIT_SERVER_BIN', schema: z.string().min(1) },
   sfuHost: { env: 'SFU_HOST', schema: z.string().min(1) },
   sfuNodeIp: { env: 'SFU_NODE_IP', schema: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' }) },
@@ -84,6 +98,9 @@ export const SETTINGS = {
 } as const;
 
 type SettingKey = keyof typeof SETTINGS;
+
+/** Never echoed in an error line: they are or may hold a password. */
+const SECRET_VALUES = new Set<SettingKey>(['livekitApiSecret', 'metricsToken', 'databaseUrl', 'redisUrl']);
 export type ServerSettings = { [K in SettingKey]?: z.output<(typeof SETTINGS)[K]['schema']> };
 
 export interface LoadedConfig {
@@ -141,7 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile?: st
     if (result.success) settings[key] = result.data;
     else
       problems.push(
-        `${name}: ${result.error.issues[0]?.message ?? 'invalid'}${def.env.includes('SECRET') || key === 'metricsToken' ? '' : ` (got ${JSON.stringify(raw[key])})`}`,
+        `${name}: ${result.error.issues[0]?.message ?? 'invalid'}${SECRET_VALUES.has(key) ? '' : ` (got ${JSON.stringify(raw[key])})`}`,
       );
   }
 
@@ -150,6 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile?: st
     problems.push(
       'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET: give all three to use an existing LiveKit, or none for the embedded SFU',
     );
+  }
+  if (settings.livekitNodeUrls !== undefined && settings.livekitUrl === undefined) {
+    problems.push('LIVEKIT_NODE_URLS: list the nodes of an existing LiveKit cluster; give LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET too');
   }
   if (problems.length) throw new ConfigError(problems);
   return { settings: settings as ServerSettings, sources };

@@ -1,16 +1,22 @@
 import type { Logger } from 'pino';
 import { AuthService } from './auth/auth-service';
-import { LoginThrottle } from './auth/throttle';
+import { LoginThrottle, type SignInThrottle } from './auth/throttle';
+import { RedisLoginThrottle } from './auth/throttle-redis';
 import type { Db } from './db/database';
 import { GuestLinkStore } from './db/guest-links';
 import { InviteStore } from './db/invites';
 import { MeetingStore } from './db/meetings';
 import { RoomStore } from './db/rooms';
+import { SettingsStore } from './db/settings';
 import { EventBus } from './events/bus';
-import { Presence } from './events/presence';
+import { MemoryPresence, type Presence } from './events/presence';
+import { RedisPresence } from './events/presence-redis';
 import type { LivekitService } from './livekit/livekit-service';
-import { Lobby } from './lobby/lobby';
+import { Lobby, type LobbyStore } from './lobby/lobby';
+import { RedisLobby } from './lobby/lobby-redis';
 import { Metrics } from './metrics';
+import { LocalGeneration, RedisGeneration } from './shared-state/generation';
+import type { SharedRedis } from './shared-state/redis';
 
 /** Settings the app needs at runtime (already validated). */
 export interface RuntimeSettings {
@@ -48,7 +54,11 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = { roomsPerUser: 100, roomCreatesPer10Min: 30, streamsPerSession: 6, streamsPerUser: 20 };
 
-/** Everything the routes share: stores, services and in-memory state. One per running server. */
+/**
+ * Everything the routes share: stores, services and the ephemeral state. One per running server.
+ * The ephemeral parts (bus, lobby, presence, cache generations, sign-in throttle) are in memory for
+ * one instance and in Redis (`shared`) when several instances run behind a load balancer.
+ */
 export interface AppContext {
   settings: RuntimeSettings;
   log: Logger;
@@ -58,31 +68,44 @@ export interface AppContext {
   rooms: RoomStore;
   meetings: MeetingStore;
   livekit: LivekitService;
-  lobby: Lobby;
+  lobby: LobbyStore;
   bus: EventBus;
   presence: Presence;
   guestLinks: GuestLinkStore;
-  /** The one-time first-run code, while no account exists. */
-  setup: { code: string | undefined };
+  /** The one-time first-run code lives here (shared by every instance) while no account exists. */
+  settingsStore: SettingsStore;
   /** Failed password checks per (username, client address). */
-  loginFailures: LoginThrottle;
+  loginFailures: SignInThrottle;
   metrics: Metrics;
+  /** The Redis several instances share, when configured. */
+  shared: SharedRedis | undefined;
 }
 
-export function createContext(deps: {
+/** The settings key of the first-run setup code. */
+export const SETUP_CODE_KEY = 'setup-code';
+
+export async function createContext(deps: {
   settings: RuntimeSettings;
   log: Logger;
   db: Db;
   livekit: LivekitService;
-  setupCode: string | undefined;
-}): AppContext {
-  const { db } = deps;
+  shared?: SharedRedis | undefined;
+}): Promise<AppContext> {
+  const { db, shared } = deps;
   const bus = new EventBus();
-  const rooms = new RoomStore(db);
-  const auth = new AuthService(db, { idleMs: deps.settings.sessionIdleMs, maxMs: deps.settings.sessionMaxMs });
-  const lobby = new Lobby({}, (entry) => {
-    bus.toUsers(hostIds(auth, rooms, entry.room), { type: 'lobby.resolved', room: entry.room, id: entry.id, outcome: 'expired' });
-  });
+  if (shared) await bus.share(shared, (err) => deps.log.warn({ err }, 'event not relayed through redis'));
+  const rooms = new RoomStore(db, shared ? new RedisGeneration(shared, 'rooms') : new LocalGeneration());
+  const auth = new AuthService(
+    db,
+    { idleMs: deps.settings.sessionIdleMs, maxMs: deps.settings.sessionMaxMs },
+    shared ? new RedisGeneration(shared, 'principals') : new LocalGeneration(),
+  );
+  const onExpire = (entry: { room: string; id: string }) => {
+    void hostIds(auth, rooms, entry.room)
+      .then((ids) => bus.toUsers(ids, { type: 'lobby.resolved', room: entry.room, id: entry.id, outcome: 'expired' }))
+      .catch((err: unknown) => deps.log.warn({ err }, 'lobby expiry not reported'));
+  };
+  const lobby: LobbyStore = shared ? await RedisLobby.open(shared, {}, onExpire) : new Lobby({}, onExpire);
   return {
     settings: deps.settings,
     log: deps.log,
@@ -94,21 +117,19 @@ export function createContext(deps: {
     livekit: deps.livekit,
     lobby,
     bus,
-    presence: new Presence(),
+    presence: shared ? new RedisPresence(shared) : new MemoryPresence(),
     guestLinks: new GuestLinkStore(db),
-    setup: { code: deps.setupCode },
-    loginFailures: new LoginThrottle(),
+    settingsStore: new SettingsStore(db),
+    loginFailures: shared ? new RedisLoginThrottle(shared) : new LoginThrottle(),
     metrics: new Metrics(),
+    shared,
   };
 }
 
 /** The users who host room: its owner and every enabled admin. */
-export function hostIds(auth: AuthService, rooms: RoomStore, room: string): string[] {
-  const ids = auth.users
-    .list()
-    .filter((u) => u.role === 'admin' && !u.disabled)
-    .map((u) => u.id);
-  const owner = rooms.get(room)?.owner.id;
-  if (owner && !ids.includes(owner) && !auth.users.byId(owner)?.disabled) ids.push(owner);
+export async function hostIds(auth: AuthService, rooms: RoomStore, room: string): Promise<string[]> {
+  const ids = await auth.users.activeAdminIds();
+  const owner = (await rooms.get(room))?.owner.id;
+  if (owner && !ids.includes(owner) && !(await auth.users.byId(owner))?.disabled) ids.push(owner);
   return ids;
 }

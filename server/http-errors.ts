@@ -46,8 +46,11 @@ export const unauthorized = () => new HttpError('UNAUTHORIZED', 'sign in first')
 export const forbidden = (why = 'not allowed') => new HttpError('FORBIDDEN', why);
 export const notFound = (what: string) => new HttpError('NOT_FOUND', `${what} not found`);
 
-/** SQLite's unique/primary-key violation, which callers turn into a 409. */
+/** A unique/primary-key violation (SQLite's codes, or PostgreSQL's 23505), which callers turn into a 409. */
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT_UNIQUE') || code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY'));
+  return (
+    typeof code === 'string' &&
+    (code === '23505' || code.startsWith('SQLITE_CONSTRAINT_UNIQUE') || code.startsWith('SQLITE_CONSTRAINT_PRIMARYKEY'))
+  );
 }

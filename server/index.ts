@@ -5,9 +5,9 @@ import pkg from '../package.json' with { type: 'json' };
 import { buildApp, type TeamApp } from './app';
 import { newSetupCode } from './auth/setup-code';
 import { packageRoot, type ServerSettings } from './config';
-import { createContext, DEFAULT_LIMITS, type AppContext, type Limits } from './context';
-import { openDatabase } from './db/database';
-import { scalar } from './db/statements';
+import { createContext, DEFAULT_LIMITS, SETUP_CODE_KEY, type AppContext, type Limits } from './context';
+import { openDatabase, type DatabaseTarget, type Db } from './db/database';
+import { connectRedis, type SharedRedis } from './shared-state/redis';
 import { freeTcpPort } from './lib/free-port';
 import { LivekitService } from './livekit/livekit-service';
 import { lockDataDir, type DataDirLock } from './process/data-dir-lock';
@@ -62,6 +62,12 @@ export interface TeamServerOptions {
   corsOrigins?: string[];
   /** https directory with the desktop app's update files, offered to the app in GET /api/v1/server. */
   updateFeedUrl?: string;
+  /** A PostgreSQL (postgres://) shared by several instances; without it, SQLite in dataDir. */
+  databaseUrl?: string;
+  /** A Redis several instances share their ephemeral state through; without it, in memory. */
+  redisUrl?: string;
+  /** The nodes of an existing LiveKit cluster, handed out to clients in turn (with `livekit`). */
+  livekitNodeUrls?: string[];
 }
 
 export interface RunningTeamServer {
@@ -120,7 +126,34 @@ export function optionsFromSettings(s: ServerSettings): TeamServerOptions {
     ...(s.rateLimitPerMinute ? { rateLimitPerMinute: s.rateLimitPerMinute } : {}),
     ...(s.corsOrigins?.length ? { corsOrigins: s.corsOrigins } : {}),
     ...(s.updateFeedUrl ? { updateFeedUrl: s.updateFeedUrl } : {}),
+    ...(s.databaseUrl ? { databaseUrl: s.databaseUrl } : {}),
+    ...(s.redisUrl ? { redisUrl: s.redisUrl } : {}),
+    ...(s.livekitNodeUrls?.length ? { livekitNodeUrls: s.livekitNodeUrls } : {}),
   };
+}
+
+/** Where this server's durable state lives. */
+export function databaseTarget(opts: Pick<TeamServerOptions, 'dataDir' | 'databaseUrl'>): DatabaseTarget {
+  return opts.databaseUrl ? { kind: 'postgres', url: opts.databaseUrl } : { kind: 'sqlite', file: join(opts.dataDir, DB_FILE) };
+}
+
+/**
+ * The first-run code while no account exists, in the database so every instance agrees on it: the
+ * instance started last writes a fresh one (the code changes on every start until setup is done).
+ */
+async function firstRunCode(db: Db): Promise<string | undefined> {
+  const users = await db.q
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  if (Number(users?.n ?? 0) > 0) return undefined;
+  const code = newSetupCode();
+  await db.q
+    .insertInto('settings')
+    .values({ key: SETUP_CODE_KEY, value: code })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: code }))
+    .execute();
+  return code;
 }
 
 const wildcard = (h: string) => h === '0.0.0.0' || h === '::';
@@ -160,12 +193,21 @@ async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logg
   const sfuUrl = sfuHttpPort ? `ws://${probe.includes(':') ? `[${probe}]` : probe}:${sfuHttpPort}` : livekit.url;
   const clientLivekitUrl = opts.livekitPublicUrl ?? sfuUrl;
 
-  const db = openDatabase(join(opts.dataDir, DB_FILE), log);
+  let shared: SharedRedis | undefined;
+  let db: Db | undefined;
+  try {
+    db = await openDatabase(databaseTarget(opts), log);
+    if (opts.redisUrl) shared = await connectRedis(opts.redisUrl, log);
+  } catch (err) {
+    await db?.close().catch(() => undefined);
+    throw err;
+  }
   const lk = new LivekitService(keys);
-  if (opts.livekit) lk.connect({ apiUrl: opts.livekit.url, publicUrl: clientLivekitUrl });
+  const nodeUrls = opts.livekit && opts.livekitNodeUrls?.length ? { nodeUrls: opts.livekitNodeUrls } : {};
+  if (opts.livekit) lk.connect({ apiUrl: opts.livekit.url, publicUrl: clientLivekitUrl, ...nodeUrls });
   else lk.connect({ apiUrl: sfuUrl, publicUrl: clientLivekitUrl });
 
-  const setupCode = scalar(db, 'SELECT count(*) FROM users') === 0 ? newSetupCode() : undefined;
+  const setupCode = await firstRunCode(db);
   const root = packageRoot();
   const settings = {
     serverName: opts.serverName ?? 'Parley',
@@ -181,19 +223,23 @@ async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logg
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     ...(opts.updateFeedUrl ? { updateFeedUrl: opts.updateFeedUrl } : {}),
   };
-  const ctx = createContext({ settings, log, db, livekit: lk, setupCode });
+  const ctx = await createContext({ settings, log, db, livekit: lk, shared });
 
   let app: TeamApp | undefined;
   let sfu: RunningSfu | undefined;
   const housekeeping = setInterval(() => {
     const now = Date.now();
-    ctx.auth.sessions.prune(now, 7 * 24 * 3_600_000);
-    ctx.meetings.pruneDeliveries(now - 24 * 3_600_000);
-    ctx.guestLinks.prune(now, 7 * 24 * 3_600_000);
-    ctx.loginFailures.sweep(now);
+    // Every instance may run it: each statement is idempotent.
+    void (async () => {
+      await ctx.auth.sessions.prune(now, 7 * 24 * 3_600_000);
+      await ctx.meetings.pruneDeliveries(now - 24 * 3_600_000);
+      await ctx.guestLinks.prune(now, 7 * 24 * 3_600_000);
+      await ctx.loginFailures.sweep(now);
+    })().catch((err: unknown) => log.warn({ err }, 'housekeeping failed'));
   }, 3_600_000);
   housekeeping.unref();
 
+  const openDb = db;
   const close = async () => {
     try {
       clearInterval(housekeeping);
@@ -201,7 +247,8 @@ async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logg
       ctx.lobby.close();
       await app?.close();
       await sfu?.stop();
-      db.close();
+      await openDb.close();
+      await shared?.close();
     } finally {
       lock.release();
     }
@@ -234,7 +281,17 @@ async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logg
     }
     void loadPresence(ctx);
     if (setupCode) log.warn({ setupCode }, `first run: finish setup with the one-time code ${setupCode}`);
-    log.info({ url, livekitUrl: clientLivekitUrl, dataDir: opts.dataDir }, 'team server ready');
+    log.info(
+      {
+        url,
+        livekitUrl: clientLivekitUrl,
+        ...(nodeUrls.nodeUrls ? { livekitNodes: nodeUrls.nodeUrls } : {}),
+        database: db.dialect,
+        sharedState: shared ? 'redis' : 'memory',
+        dataDir: opts.dataDir,
+      },
+      'team server ready',
+    );
 
     return {
       url,

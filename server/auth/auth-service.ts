@@ -1,5 +1,6 @@
 import type { SessionResponse } from '@contracts/api';
 import type { Db } from '../db/database';
+import { LocalGeneration, type Generation } from '../shared-state/generation';
 import { SessionStore, type SessionRecord } from '../db/sessions';
 import { publicUser, UserStore, type UserRecord } from '../db/users';
 import { randomId, randomSecret, sha256 } from '../lib/crypto';
@@ -43,47 +44,53 @@ export class AuthService {
   constructor(
     db: Db,
     private readonly lifetimes: SessionLifetimes,
+    private readonly generation: Generation = new LocalGeneration(),
   ) {
-    // Any revocation, prune or user change drops every cached principal: rare writes, simple and
-    // obviously complete invalidation.
-    const invalidate = () => this.principals.clear();
+    // Any revocation, prune or user change drops every cached principal, on every instance: rare
+    // writes, simple and obviously complete invalidation.
+    const invalidate = async () => {
+      this.principals.clear();
+      await this.generation.bump();
+    };
     this.users = new UserStore(db, invalidate);
     this.sessions = new SessionStore(db, invalidate);
   }
 
   /** Call inside the transaction that creates or checks the user, so both land or neither does. */
-  createSession(user: UserRecord, now = Date.now(), client: ClientInfo = { client: '', address: '' }): SessionResponse {
+  async createSession(user: UserRecord, now = Date.now(), client: ClientInfo = { client: '', address: '' }): Promise<SessionResponse> {
     const token = `pst_${randomSecret()}`;
     const maxExpiresAt = now + this.lifetimes.maxMs;
     const expiresAt = Math.min(now + this.lifetimes.idleMs, maxExpiresAt);
-    this.sessions.insert({ id: randomId(), userId: user.id, tokenHash: sha256(token), now, expiresAt, maxExpiresAt, ...client });
+    await this.sessions.insert({ id: randomId(), userId: user.id, tokenHash: sha256(token), now, expiresAt, maxExpiresAt, ...client });
     return { token, expiresAt: new Date(expiresAt).toISOString(), user: publicUser(user) };
   }
 
   /** The principal behind a bearer token, or undefined for unknown, expired, revoked or disabled. */
-  authenticate(token: string, now = Date.now()): Principal | undefined {
+  async authenticate(token: string, now = Date.now()): Promise<Principal | undefined> {
     if (!token.startsWith('pst_') || token.length > 128) return undefined;
     const hash = sha256(token);
-    const cached = this.principals.get(hash, now);
+    // Read before the rows, so a revocation racing this load leaves the entry already stale.
+    const generation = await this.generation.current();
+    const cached = generation === undefined ? undefined : this.principals.get(hash, now, generation);
     if (cached) return cached;
-    let session = this.sessions.active(hash, now);
+    let session = await this.sessions.active(hash, now);
     if (!session) return undefined;
     if (now - session.lastUsedAt >= TOUCH_EVERY_MS) {
       const expiresAt = Math.min(now + this.lifetimes.idleMs, session.maxExpiresAt);
-      this.sessions.touch(session.id, now, expiresAt);
+      await this.sessions.touch(session.id, now, expiresAt);
       session = { ...session, lastUsedAt: now, expiresAt };
     }
-    const user = this.users.byId(session.userId);
+    const user = await this.users.byId(session.userId);
     if (!user || user.disabled) return undefined;
     // Shared by every request of this session while cached: frozen so no handler can alter another's.
     const principal: Principal = Object.freeze({ user: Object.freeze(user), session: Object.freeze(session) });
-    this.principals.set(hash, principal, now);
+    if (generation !== undefined) this.principals.set(hash, principal, now, generation);
     return principal;
   }
 
   /** The user when username and password match an enabled account; same timing either way. */
   async checkPassword(username: string, password: string): Promise<UserRecord | undefined> {
-    const user = this.users.byUsername(username);
+    const user = await this.users.byUsername(username);
     if (!user) {
       await verifyAgainstDummy(password);
       return undefined;

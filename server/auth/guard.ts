@@ -31,7 +31,7 @@ export function authHook(ctx: AppContext) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const level = req.routeOptions.config.auth ?? 'public';
     const token = bearerToken(req.headers.authorization);
-    req.principal = token ? ctx.auth.authenticate(token) : undefined;
+    req.principal = token ? await ctx.auth.authenticate(token) : undefined;
     if (level === 'public') return;
     if (!req.principal) throw unauthorized();
     if (level === 'admin' && req.principal.user.role !== 'admin') throw new HttpError('FORBIDDEN', 'admins only');

@@ -10,6 +10,25 @@ export interface LoginThrottleOptions {
   maxKeys?: number;
 }
 
+/** Failed sign-ins per key: in memory (one instance), or in Redis where several instances share them. */
+export interface SignInThrottle {
+  /** Seconds to wait before key may try again; 0 when it may try now. */
+  retryAfter(key: string, now?: number): Promise<number>;
+  fail(key: string, now?: number): Promise<void>;
+  succeed(key: string): Promise<void>;
+  /** Drops what has expired (Redis expires keys by itself). */
+  sweep(now?: number): Promise<void>;
+}
+
+/** The wait after `count` failures at `now`: none for the free ones, then doubling up to the longest. */
+export function blockedUntil(count: number, now: number, o: Required<Pick<LoginThrottleOptions, 'freeFailures' | 'baseDelayMs' | 'maxDelayMs'>>): number {
+  return count >= o.freeFailures ? now + Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (count - o.freeFailures)) : 0;
+}
+
+export function throttleKey(username: string, address: string): string {
+  return `${username}\n${address}`;
+}
+
 interface Failures {
   count: number;
   last: number;
@@ -23,7 +42,7 @@ interface Failures {
  * per-address request limit caps how fast any one address can guess at all usernames.)
  * In memory and bounded: expired keys are swept, and past maxKeys the oldest are dropped.
  */
-export class LoginThrottle {
+export class LoginThrottle implements SignInThrottle {
   private readonly failures = new Map<string, Failures>();
   private readonly free: number;
   private readonly baseMs: number;
@@ -40,32 +59,35 @@ export class LoginThrottle {
   }
 
   static key(username: string, address: string): string {
-    return `${username}\n${address}`;
+    return throttleKey(username, address);
   }
 
-  /** Seconds to wait before key may try again; 0 when it may try now. */
-  retryAfter(key: string, now = Date.now()): number {
+  async retryAfter(key: string, now = Date.now()): Promise<number> {
     const f = this.live(key, now);
     return f && f.blockedUntil > now ? Math.ceil((f.blockedUntil - now) / 1000) : 0;
   }
 
-  fail(key: string, now = Date.now()): void {
+  async fail(key: string, now = Date.now()): Promise<void> {
     let f = this.live(key, now);
     if (!f) {
-      if (this.failures.size >= this.maxKeys) this.sweep(now);
+      if (this.failures.size >= this.maxKeys) this.sweepNow(now);
       f = { count: 0, last: now, blockedUntil: 0 };
       this.failures.set(key, f);
     }
     f.count++;
     f.last = now;
-    if (f.count >= this.free) f.blockedUntil = now + Math.min(this.maxMs, this.baseMs * 2 ** (f.count - this.free));
+    if (f.count >= this.free) f.blockedUntil = blockedUntil(f.count, now, { freeFailures: this.free, baseDelayMs: this.baseMs, maxDelayMs: this.maxMs });
   }
 
-  succeed(key: string): void {
+  async succeed(key: string): Promise<void> {
     this.failures.delete(key);
   }
 
-  sweep(now = Date.now()): void {
+  async sweep(now = Date.now()): Promise<void> {
+    this.sweepNow(now);
+  }
+
+  private sweepNow(now: number): void {
     for (const [k, f] of this.failures) if (this.expired(f, now)) this.failures.delete(k);
     // Still full: drop the oldest insertions (Map keeps insertion order).
     for (const k of this.failures.keys()) {

@@ -1,5 +1,5 @@
 import type { GuestLinkInfo } from '@contracts/api';
-import { prepared, type Db } from './statements';
+import type { Db } from './database';
 
 interface LinkRow {
   id: string;
@@ -29,10 +29,6 @@ function toInfo(r: LinkRow): GuestLinkInfo {
   };
 }
 
-const SELECT = `
-  SELECT g.*, u.id AS creator_id, u.username AS creator_username, u.display_name AS creator_display_name
-  FROM guest_links g JOIN users u ON u.id = g.created_by`;
-
 /**
  * Guest links, stored (only the secret's hash) so each can be listed, counted and revoked on its
  * own. A link stops working when it expires, is used up, is revoked, or its room is deleted.
@@ -40,7 +36,25 @@ const SELECT = `
 export class GuestLinkStore {
   constructor(private readonly db: Db) {}
 
-  insert(l: {
+  private select() {
+    return this.db.q
+      .selectFrom('guest_links as g')
+      .innerJoin('users as u', 'u.id', 'g.created_by')
+      .select([
+        'g.id',
+        'g.room_name',
+        'g.label',
+        'g.created_at',
+        'g.expires_at',
+        'g.max_uses',
+        'g.uses',
+        'u.id as creator_id',
+        'u.username as creator_username',
+        'u.display_name as creator_display_name',
+      ]);
+  }
+
+  async insert(l: {
     id: string;
     room: string;
     secretHash: string;
@@ -49,53 +63,80 @@ export class GuestLinkStore {
     now: number;
     expiresAt: number;
     maxUses: number;
-  }): GuestLinkInfo {
-    prepared(
-      this.db,
-      `INSERT INTO guest_links (id, room_name, secret_hash, label, created_by, created_at, expires_at, max_uses)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(l.id, l.room, l.secretHash, l.label, l.createdBy, l.now, l.expiresAt, l.maxUses);
-    return toInfo(prepared(this.db, `${SELECT} WHERE g.id = ?`).get(l.id) as LinkRow);
+  }): Promise<GuestLinkInfo> {
+    await this.db.q
+      .insertInto('guest_links')
+      .values({
+        id: l.id,
+        room_name: l.room,
+        secret_hash: l.secretHash,
+        label: l.label,
+        created_by: l.createdBy,
+        created_at: l.now,
+        expires_at: l.expiresAt,
+        max_uses: l.maxUses,
+        uses: 0,
+      })
+      .execute();
+    return toInfo(await this.select().where('g.id', '=', l.id).executeTakeFirstOrThrow());
   }
 
   /** The links of room that still work, newest first. */
-  active(room: string, now: number): GuestLinkInfo[] {
-    return (
-      prepared(
-        this.db,
-        `${SELECT} WHERE g.room_name = ? AND g.revoked_at IS NULL AND g.expires_at > ? AND g.uses < g.max_uses ORDER BY g.created_at DESC`,
-      ).all(room, now) as LinkRow[]
-    ).map(toInfo);
+  async active(room: string, now: number): Promise<GuestLinkInfo[]> {
+    const rows = await this.select()
+      .where('g.room_name', '=', room)
+      .where('g.revoked_at', 'is', null)
+      .where('g.expires_at', '>', now)
+      .whereRef('g.uses', '<', 'g.max_uses')
+      .orderBy('g.created_at', 'desc')
+      .execute();
+    return rows.map(toInfo);
   }
 
   /** The room a working link opens, without spending a use. */
-  peek(id: string, secretHash: string, now: number): string | undefined {
-    const row = prepared(
-      this.db,
-      'SELECT room_name FROM guest_links WHERE id = ? AND secret_hash = ? AND revoked_at IS NULL AND expires_at > ? AND uses < max_uses',
-    ).get(id, secretHash, now) as { room_name: string } | undefined;
+  async peek(id: string, secretHash: string, now: number): Promise<string | undefined> {
+    const row = await this.db.q
+      .selectFrom('guest_links')
+      .select('room_name')
+      .where('id', '=', id)
+      .where('secret_hash', '=', secretHash)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .whereRef('uses', '<', 'max_uses')
+      .executeTakeFirst();
     return row?.room_name;
   }
 
   /** Spends one use, atomically; false when the link stopped working meanwhile. */
-  spend(id: string, secretHash: string, now: number): boolean {
-    return (
-      prepared(
-        this.db,
-        'UPDATE guest_links SET uses = uses + 1 WHERE id = ? AND secret_hash = ? AND revoked_at IS NULL AND expires_at > ? AND uses < max_uses',
-      ).run(id, secretHash, now).changes === 1
-    );
+  async spend(id: string, secretHash: string, now: number): Promise<boolean> {
+    const r = await this.db.q
+      .updateTable('guest_links')
+      .set((eb) => ({ uses: eb('uses', '+', 1) }))
+      .where('id', '=', id)
+      .where('secret_hash', '=', secretHash)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .whereRef('uses', '<', 'max_uses')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
-  revoke(room: string, id: string, now: number): boolean {
-    return (
-      prepared(this.db, 'UPDATE guest_links SET revoked_at = ? WHERE id = ? AND room_name = ? AND revoked_at IS NULL').run(now, id, room)
-        .changes === 1
-    );
+  async revoke(room: string, id: string, now: number): Promise<boolean> {
+    const r = await this.db.q
+      .updateTable('guest_links')
+      .set({ revoked_at: now })
+      .where('id', '=', id)
+      .where('room_name', '=', room)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Forgets links that stopped working more than `keepMs` ago. */
-  prune(now: number, keepMs: number): void {
-    prepared(this.db, 'DELETE FROM guest_links WHERE expires_at < ? OR revoked_at < ?').run(now - keepMs, now - keepMs);
+  async prune(now: number, keepMs: number): Promise<void> {
+    await this.db.q
+      .deleteFrom('guest_links')
+      .where((eb) => eb.or([eb('expires_at', '<', now - keepMs), eb('revoked_at', '<', now - keepMs)]))
+      .execute();
   }
 }

@@ -1,20 +1,5 @@
 import type { InviteInfo, Role } from '@contracts/api';
-import { prepared, scalar, type Db } from './statements';
-
-interface InviteRow {
-  id: string;
-  role: Role;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-  revoked_at: number | null;
-  creator_id: string | null;
-  creator_username: string | null;
-  creator_display_name: string | null;
-  user_id: string | null;
-  user_username: string | null;
-  user_display_name: string | null;
-}
+import type { Db } from './database';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const ref = (id: string | null, username: string | null, displayName: string | null) =>
@@ -23,46 +8,62 @@ const ref = (id: string | null, username: string | null, displayName: string | n
 export class InviteStore {
   constructor(private readonly db: Db) {}
 
-  insert(i: { id: string; codeHash: string; role: Role; createdBy: string; now: number; expiresAt: number }): void {
-    prepared(this.db, 'INSERT INTO invites (id, code_hash, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-      i.id,
-      i.codeHash,
-      i.role,
-      i.createdBy,
-      i.now,
-      i.expiresAt,
-    );
+  async insert(i: { id: string; codeHash: string; role: Role; createdBy: string; now: number; expiresAt: number }): Promise<void> {
+    await this.db.q
+      .insertInto('invites')
+      .values({ id: i.id, code_hash: i.codeHash, role: i.role, created_by: i.createdBy, created_at: i.now, expires_at: i.expiresAt })
+      .execute();
   }
 
   /** The role of an unused, unrevoked, unexpired invite. */
-  usable(codeHash: string, now: number): Role | undefined {
-    return scalar(
-      this.db,
-      'SELECT role FROM invites WHERE code_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
-      codeHash,
-      now,
-    ) as Role | undefined;
+  async usable(codeHash: string, now: number): Promise<Role | undefined> {
+    const r = await this.db.q
+      .selectFrom('invites')
+      .select('role')
+      .where('code_hash', '=', codeHash)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return r?.role;
   }
 
   /** Marks the invite used; false when someone else used it first (call inside the registering transaction). */
-  consume(codeHash: string, userId: string, now: number): boolean {
-    const r = prepared(
-      this.db,
-      'UPDATE invites SET used_by = ?, used_at = ? WHERE code_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
-    ).run(userId, now, codeHash, now);
-    return r.changes === 1;
+  async consume(codeHash: string, userId: string, now: number): Promise<boolean> {
+    const r = await this.db.q
+      .updateTable('invites')
+      .set({ used_by: userId, used_at: now })
+      .where('code_hash', '=', codeHash)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Invites newest first, bounded: old used or expired ones matter less than the open ones. */
-  list(now: number, limit = 200): InviteInfo[] {
-    const rows = prepared(
-      this.db,
-      `SELECT i.id, i.role, i.created_at, i.expires_at, i.used_at, i.revoked_at,
-              c.id AS creator_id, c.username AS creator_username, c.display_name AS creator_display_name,
-              u.id AS user_id, u.username AS user_username, u.display_name AS user_display_name
-         FROM invites i LEFT JOIN users c ON c.id = i.created_by LEFT JOIN users u ON u.id = i.used_by
-         ORDER BY i.created_at DESC LIMIT ?`,
-    ).all(limit) as InviteRow[];
+  async list(now: number, limit = 200): Promise<InviteInfo[]> {
+    const rows = await this.db.q
+      .selectFrom('invites as i')
+      .leftJoin('users as c', 'c.id', 'i.created_by')
+      .leftJoin('users as u', 'u.id', 'i.used_by')
+      .select([
+        'i.id',
+        'i.role',
+        'i.created_at',
+        'i.expires_at',
+        'i.used_at',
+        'i.revoked_at',
+        'c.id as creator_id',
+        'c.username as creator_username',
+        'c.display_name as creator_display_name',
+        'u.id as user_id',
+        'u.username as user_username',
+        'u.display_name as user_display_name',
+      ])
+      .orderBy('i.created_at', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map((r) => ({
       id: r.id,
       role: r.role,
@@ -75,10 +76,14 @@ export class InviteStore {
   }
 
   /** Revokes an invite nobody used yet; false when there is none such. */
-  revoke(id: string, now: number): boolean {
-    return (
-      prepared(this.db, 'UPDATE invites SET revoked_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL').run(now, id)
-        .changes === 1
-    );
+  async revoke(id: string, now: number): Promise<boolean> {
+    const r = await this.db.q
+      .updateTable('invites')
+      .set({ revoked_at: now })
+      .where('id', '=', id)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 }

@@ -1,21 +1,5 @@
 import type { Attendance, Meeting, ParticipantRole } from '@contracts/api';
-import { prepared, type Db } from './statements';
-
-interface MeetingRow {
-  id: string;
-  room_name: string;
-  started_at: number;
-  ended_at: number | null;
-}
-interface AttendanceRow {
-  meeting_id: string;
-  identity: string;
-  user_id: string | null;
-  display_name: string;
-  role: ParticipantRole;
-  joined_at: number;
-  left_at: number | null;
-}
+import type { Db } from './database';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const seconds = (from: number, to: number | null) => (to === null ? null : Math.max(0, Math.round((to - from) / 1000)));
@@ -25,26 +9,36 @@ export class MeetingStore {
   constructor(private readonly db: Db) {}
 
   /** Records a webhook id; false when it was seen before (LiveKit retries deliveries). */
-  firstDelivery(eventId: string, now: number): boolean {
-    return prepared(this.db, 'INSERT OR IGNORE INTO webhook_events (id, received_at) VALUES (?, ?)').run(eventId, now).changes === 1;
+  async firstDelivery(eventId: string, now: number): Promise<boolean> {
+    const r = await this.db.q
+      .insertInto('webhook_events')
+      .values({ id: eventId, received_at: now })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
-  pruneDeliveries(olderThan: number): void {
-    prepared(this.db, 'DELETE FROM webhook_events WHERE received_at < ?').run(olderThan);
+  async pruneDeliveries(olderThan: number): Promise<void> {
+    await this.db.q.deleteFrom('webhook_events').where('received_at', '<', olderThan).execute();
   }
 
   /** Idempotent: participant events can arrive before room_started. */
-  start(id: string, room: string, at: number): boolean {
-    return prepared(this.db, 'INSERT OR IGNORE INTO meetings (id, room_name, started_at) VALUES (?, ?, ?)').run(id, room, at).changes === 1;
+  async start(id: string, room: string, at: number): Promise<boolean> {
+    const r = await this.db.q
+      .insertInto('meetings')
+      .values({ id, room_name: room, started_at: at })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
-  finish(id: string, at: number): void {
-    prepared(this.db, 'UPDATE meetings SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(at, id);
+  async finish(id: string, at: number): Promise<void> {
+    await this.db.q.updateTable('meetings').set({ ended_at: at }).where('id', '=', id).where('ended_at', 'is', null).execute();
     // Whoever the SFU did not report leaving left when the room closed.
-    prepared(this.db, 'UPDATE attendance SET left_at = ? WHERE meeting_id = ? AND left_at IS NULL').run(at, id);
+    await this.db.q.updateTable('attendance').set({ left_at: at }).where('meeting_id', '=', id).where('left_at', 'is', null).execute();
   }
 
-  joined(a: {
+  async joined(a: {
     meetingId: string;
     participantSid: string;
     identity: string;
@@ -52,43 +46,48 @@ export class MeetingStore {
     displayName: string;
     role: ParticipantRole;
     at: number;
-  }): void {
-    prepared(
-      this.db,
-      `INSERT OR IGNORE INTO attendance (meeting_id, participant_sid, identity, user_id, display_name, role, joined_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(a.meetingId, a.participantSid, a.identity, a.userId, a.displayName, a.role, a.at);
+  }): Promise<void> {
+    await this.db.q
+      .insertInto('attendance')
+      .values({
+        meeting_id: a.meetingId,
+        participant_sid: a.participantSid,
+        identity: a.identity,
+        user_id: a.userId,
+        display_name: a.displayName,
+        role: a.role,
+        joined_at: a.at,
+      })
+      .onConflict((oc) => oc.columns(['meeting_id', 'participant_sid']).doNothing())
+      .execute();
   }
 
-  left(meetingId: string, participantSid: string, at: number): void {
-    prepared(this.db, 'UPDATE attendance SET left_at = ? WHERE meeting_id = ? AND participant_sid = ? AND left_at IS NULL').run(
-      at,
-      meetingId,
-      participantSid,
-    );
+  async left(meetingId: string, participantSid: string, at: number): Promise<void> {
+    await this.db.q
+      .updateTable('attendance')
+      .set({ left_at: at })
+      .where('meeting_id', '=', meetingId)
+      .where('participant_sid', '=', participantSid)
+      .where('left_at', 'is', null)
+      .execute();
   }
 
-  list(q: { room?: string | undefined; before?: number | undefined; limit: number }): Meeting[] {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (q.room) {
-      where.push('room_name = ?');
-      args.push(q.room);
-    }
-    if (q.before !== undefined) {
-      where.push('started_at < ?');
-      args.push(q.before);
-    }
-    // Four possible texts (room and/or before): cacheable.
-    const rows = prepared(
-      this.db,
-      `SELECT * FROM meetings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC LIMIT ?`,
-    ).all(...args, q.limit) as MeetingRow[];
+  async list(q: { room?: string | undefined; before?: number | undefined; limit: number }): Promise<Meeting[]> {
+    let query = this.db.q.selectFrom('meetings').selectAll();
+    if (q.room) query = query.where('room_name', '=', q.room);
+    if (q.before !== undefined) query = query.where('started_at', '<', q.before);
+    const rows = await query.orderBy('started_at', 'desc').limit(q.limit).execute();
     if (!rows.length) return [];
-    // One text per row count: prepared each time rather than cached.
-    const att = this.db
-      .prepare(`SELECT * FROM attendance WHERE meeting_id IN (${rows.map(() => '?').join(',')}) ORDER BY joined_at`)
-      .all(...rows.map((r) => r.id)) as AttendanceRow[];
+    const att = await this.db.q
+      .selectFrom('attendance')
+      .selectAll()
+      .where(
+        'meeting_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('joined_at')
+      .execute();
     const byMeeting = new Map<string, Attendance[]>();
     for (const a of att) {
       const list = byMeeting.get(a.meeting_id) ?? [];

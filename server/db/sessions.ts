@@ -1,4 +1,5 @@
-import { prepared, type Db } from './statements';
+import type { Db } from './database';
+import type { Schema } from './schema';
 
 export interface SessionRecord {
   id: string;
@@ -19,25 +20,16 @@ export interface SessionRow {
   expiresAt: number;
 }
 
-interface Row {
-  id: string;
-  user_id: string;
-  expires_at: number;
-  max_expires_at: number | null;
-  last_used_at: number | null;
-  created_at: number;
-  client: string;
-  address: string;
-}
+type Row = Schema['sessions'];
 
 export class SessionStore {
-  /** `changed` runs after every write that can end a session, so caches of live sessions drop them. */
+  /** `changed` runs after every write that can end a session commits, so caches of live sessions drop them. */
   constructor(
     private readonly db: Db,
-    private readonly changed: () => void = () => undefined,
+    private readonly changed: () => Promise<void> = async () => undefined,
   ) {}
 
-  insert(s: {
+  async insert(s: {
     id: string;
     userId: string;
     tokenHash: string;
@@ -46,20 +38,32 @@ export class SessionStore {
     maxExpiresAt: number;
     client: string;
     address: string;
-  }): void {
-    prepared(
-      this.db,
-      `INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at, max_expires_at, last_used_at, client, address)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(s.id, s.userId, s.tokenHash, s.now, s.expiresAt, s.maxExpiresAt, s.now, s.client, s.address);
+  }): Promise<void> {
+    await this.db.q
+      .insertInto('sessions')
+      .values({
+        id: s.id,
+        user_id: s.userId,
+        token_hash: s.tokenHash,
+        created_at: s.now,
+        expires_at: s.expiresAt,
+        max_expires_at: s.maxExpiresAt,
+        last_used_at: s.now,
+        client: s.client,
+        address: s.address,
+      })
+      .execute();
   }
 
   /** The live session for a token hash: not revoked, not expired. */
-  active(tokenHash: string, now: number): SessionRecord | undefined {
-    const row = prepared(this.db, 'SELECT * FROM sessions WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?').get(
-      tokenHash,
-      now,
-    ) as Row | undefined;
+  async active(tokenHash: string, now: number): Promise<SessionRecord | undefined> {
+    const row = await this.db.q
+      .selectFrom('sessions')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
     return row && toRecord(row);
   }
 
@@ -67,16 +71,25 @@ export class SessionStore {
    * Records a use and slides the expiry. Ends no session and changes no rights, so caches of live
    * sessions stay valid (`changed` is not called).
    */
-  touch(id: string, now: number, expiresAt: number): void {
-    prepared(this.db, 'UPDATE sessions SET last_used_at = ?, expires_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, expiresAt, id);
+  async touch(id: string, now: number, expiresAt: number): Promise<void> {
+    await this.db.q
+      .updateTable('sessions')
+      .set({ last_used_at: now, expires_at: expiresAt })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 
   /** A user's live sessions, most recently used first. */
-  listOf(userId: string, now: number): SessionRow[] {
-    const rows = prepared(
-      this.db,
-      'SELECT * FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY last_used_at DESC',
-    ).all(userId, now) as Row[];
+  async listOf(userId: string, now: number): Promise<SessionRow[]> {
+    const rows = await this.db.q
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('last_used_at', 'desc')
+      .execute();
     return rows.map((r) => ({
       id: r.id,
       client: r.client,
@@ -87,42 +100,51 @@ export class SessionStore {
     }));
   }
 
-  revoke(id: string, now: number): void {
-    prepared(this.db, 'UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id);
-    this.changed();
+  async revoke(id: string, now: number): Promise<void> {
+    await this.db.q.updateTable('sessions').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    await this.db.afterCommit(this.changed);
   }
 
   /** Revokes one of the user's own sessions; false when it is not theirs or already ended. */
-  revokeOf(userId: string, id: string, now: number): boolean {
-    const r = prepared(
-      this.db,
-      'UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL AND expires_at > ?',
-    ).run(now, id, userId, now);
-    this.changed();
-    return r.changes === 1;
+  async revokeOf(userId: string, id: string, now: number): Promise<boolean> {
+    const r = await this.db.q
+      .updateTable('sessions')
+      .set({ revoked_at: now })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    await this.db.afterCommit(this.changed);
+    return Number(r.numUpdatedRows) === 1;
   }
 
   /** Every session of the user but `keepId` (after a password change). Returns the revoked ids. */
-  revokeOthers(userId: string, keepId: string, now: number): string[] {
-    const ids = (
-      prepared(this.db, 'SELECT id FROM sessions WHERE user_id = ? AND id != ? AND revoked_at IS NULL').all(userId, keepId) as {
-        id: string;
-      }[]
-    ).map((r) => r.id);
-    prepared(this.db, 'UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id != ? AND revoked_at IS NULL').run(now, userId, keepId);
-    this.changed();
-    return ids;
+  async revokeOthers(userId: string, keepId: string, now: number): Promise<string[]> {
+    const rows = await this.db.q
+      .updateTable('sessions')
+      .set({ revoked_at: now })
+      .where('user_id', '=', userId)
+      .where('id', '!=', keepId)
+      .where('revoked_at', 'is', null)
+      .returning('id')
+      .execute();
+    await this.db.afterCommit(this.changed);
+    return rows.map((r) => r.id);
   }
 
-  revokeAllOf(userId: string, now: number): void {
-    prepared(this.db, 'UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(now, userId);
-    this.changed();
+  async revokeAllOf(userId: string, now: number): Promise<void> {
+    await this.db.q.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    await this.db.afterCommit(this.changed);
   }
 
   /** Forgets sessions that ended more than `keepMs` ago. */
-  prune(now: number, keepMs: number): void {
-    prepared(this.db, 'DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?').run(now - keepMs, now - keepMs);
-    this.changed();
+  async prune(now: number, keepMs: number): Promise<void> {
+    await this.db.q
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<', now - keepMs), eb('revoked_at', '<', now - keepMs)]))
+      .execute();
+    await this.db.afterCommit(this.changed);
   }
 }
 

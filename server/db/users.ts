@@ -1,15 +1,8 @@
 import type { Role, User } from '@contracts/api';
-import { prepared, scalar, type Db } from './statements';
+import type { Db } from './database';
+import type { Schema } from './schema';
 
-interface UserRow {
-  id: string;
-  username: string;
-  display_name: string;
-  password_hash: string;
-  role: Role;
-  disabled: number;
-  created_at: number;
-}
+type UserRow = Schema['users'];
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -21,8 +14,8 @@ function toRecord(r: UserRow): UserRecord {
     username: r.username,
     displayName: r.display_name,
     role: r.role,
-    disabled: r.disabled === 1,
-    createdAt: new Date(r.created_at).toISOString(),
+    disabled: Number(r.disabled) === 1,
+    createdAt: new Date(Number(r.created_at)).toISOString(),
     passwordHash: r.password_hash,
   };
 }
@@ -34,50 +27,76 @@ export function publicUser(u: UserRecord): User {
 }
 
 export class UserStore {
-  /** `changed` runs after every write to an existing user, so caches of signed-in users drop them. */
+  /** `changed` runs after every write to an existing user commits, so caches of signed-in users drop them. */
   constructor(
     private readonly db: Db,
-    private readonly changed: () => void = () => undefined,
+    private readonly changed: () => Promise<void> = async () => undefined,
   ) {}
 
-  count(): number {
-    return Number(scalar(this.db, 'SELECT count(*) FROM users'));
+  async count(): Promise<number> {
+    const r = await this.db.q
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
-  countActiveAdmins(): number {
-    return Number(scalar(this.db, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0"));
+  async countActiveAdmins(): Promise<number> {
+    const r = await this.db.q
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', 'admin')
+      .where('disabled', '=', 0)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
-  byId(id: string): UserRecord | undefined {
-    const row = prepared(this.db, 'SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
+  async byId(id: string): Promise<UserRecord | undefined> {
+    const row = await this.db.q.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toRecord(row);
   }
 
-  byUsername(username: string): UserRecord | undefined {
-    const row = prepared(this.db, 'SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+  async byUsername(username: string): Promise<UserRecord | undefined> {
+    const row = await this.db.q.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     return row && toRecord(row);
   }
 
-  list(): UserRecord[] {
-    return (prepared(this.db, 'SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toRecord);
+  async list(): Promise<UserRecord[]> {
+    return (await this.db.q.selectFrom('users').selectAll().orderBy('username').execute()).map(toRecord);
   }
 
-  /** Throws a SQLite constraint error when the username is taken (callers map it to 409). */
-  insert(u: { id: string; username: string; displayName: string; passwordHash: string; role: Role; now: number }): void {
-    prepared(
-      this.db,
-      'INSERT INTO users (id, username, display_name, password_hash, role, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)',
-    ).run(u.id, u.username, u.displayName, u.passwordHash, u.role, u.now);
+  /** The enabled admins' ids (the hosts of every room). */
+  async activeAdminIds(): Promise<string[]> {
+    const rows = await this.db.q.selectFrom('users').select('id').where('role', '=', 'admin').where('disabled', '=', 0).execute();
+    return rows.map((r) => r.id);
   }
 
-  setPassword(id: string, passwordHash: string): void {
-    prepared(this.db, 'UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
-    this.changed();
+  /** Throws a unique-constraint error when the username is taken (callers map it to 409). */
+  async insert(u: { id: string; username: string; displayName: string; passwordHash: string; role: Role; now: number }): Promise<void> {
+    await this.db.q
+      .insertInto('users')
+      .values({
+        id: u.id,
+        username: u.username,
+        display_name: u.displayName,
+        password_hash: u.passwordHash,
+        role: u.role,
+        disabled: 0,
+        created_at: u.now,
+      })
+      .execute();
   }
 
-  update(id: string, patch: { role?: Role | undefined; disabled?: boolean | undefined }): void {
-    if (patch.role !== undefined) prepared(this.db, 'UPDATE users SET role = ? WHERE id = ?').run(patch.role, id);
-    if (patch.disabled !== undefined) prepared(this.db, 'UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
-    this.changed();
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.db.q.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+    await this.db.afterCommit(this.changed);
+  }
+
+  async update(id: string, patch: { role?: Role | undefined; disabled?: boolean | undefined }): Promise<void> {
+    const set: Partial<UserRow> = {};
+    if (patch.role !== undefined) set.role = patch.role;
+    if (patch.disabled !== undefined) set.disabled = patch.disabled ? 1 : 0;
+    if (Object.keys(set).length) await this.db.q.updateTable('users').set(set).where('id', '=', id).execute();
+    await this.db.afterCommit(this.changed);
   }
 }

@@ -1,5 +1,6 @@
 import { AccessToken, RoomServiceClient, TrackSource, WebhookReceiver, type ParticipantInfo } from 'livekit-server-sdk';
 import { cleanText, ParticipantRole, type Participant, type TrackSourceName } from '@contracts/api';
+import { LivekitNodes } from '../cluster/livekit-nodes';
 import { HttpError } from '../http-errors';
 
 export interface LivekitKeys {
@@ -10,8 +11,10 @@ export interface LivekitKeys {
 export interface LivekitUrls {
   /** Server-side API URL (http(s):// or ws(s)://). */
   apiUrl: string;
-  /** What clients connect to (ws(s)://). */
+  /** What clients connect to (ws(s)://): one URL (one SFU, or a cluster behind a load balancer). */
   publicUrl: string;
+  /** A cluster's nodes, handed out to clients in turn instead of publicUrl (see cluster/livekit-nodes.ts). */
+  nodeUrls?: readonly string[];
 }
 
 export interface TokenRequest {
@@ -42,6 +45,7 @@ const GUEST_SOURCES_SHARING = [...GUEST_SOURCES, TrackSource.SCREEN_SHARE, Track
 export class LivekitService {
   private client: RoomServiceClient | undefined;
   private urls: LivekitUrls | undefined;
+  private nodes: LivekitNodes | undefined;
   readonly webhooks: WebhookReceiver;
 
   constructor(private readonly keys: LivekitKeys) {
@@ -54,6 +58,7 @@ export class LivekitService {
    */
   connect(urls: LivekitUrls): void {
     this.urls = urls;
+    this.nodes = urls.nodeUrls?.length ? new LivekitNodes(urls.nodeUrls) : undefined;
     this.client = new RoomServiceClient(urls.apiUrl.replace(/^ws/, 'http'), this.keys.apiKey, this.keys.apiSecret, {
       requestTimeout: API_TIMEOUT_MS,
     });
@@ -61,6 +66,16 @@ export class LivekitService {
 
   get publicUrl(): string {
     return this.urls?.publicUrl ?? '';
+  }
+
+  /** Every URL a client may be sent to (the web client's CSP allows each). */
+  get clientUrls(): string[] {
+    return this.nodes ? [...this.nodes.urls] : [this.publicUrl];
+  }
+
+  /** The SFU URL for the next joining client: a healthy node in turn where nodes are listed, else the one URL. */
+  async clientUrl(): Promise<string> {
+    return this.nodes ? this.nodes.pick() : this.publicUrl;
   }
 
   private get rooms(): RoomServiceClient {

@@ -3,6 +3,30 @@ import { randomId, randomSecret, safeEqual, sha256 } from '../lib/crypto';
 
 export type LobbyStatus = 'waiting' | 'admitted' | 'denied' | 'expired';
 
+/**
+ * Guests waiting for a host. The guest holds `<id>.<secret>` (the ticket); hosts see only the id.
+ * In memory for one instance (Lobby, below); in Redis when several instances share it, so a guest
+ * may knock on one and be admitted from another, and waits survive restarts (lobby-redis.ts).
+ */
+export interface LobbyStore {
+  /** A new waiting entry, or undefined when the room's lobby is full. */
+  add(room: string, displayName: string, now?: number): Promise<{ ticket: string; entry: LobbyEntry } | undefined>;
+  waiting(room: string): Promise<LobbyEntry[]>;
+  /** Guests waiting in every room (a metric). */
+  count(): Promise<number>;
+  /** The entry a guest's ticket names, if the ticket is genuine. */
+  byTicket(ticket: string): Promise<(LobbyEntry & { status: LobbyStatus }) | undefined>;
+  /** A host's decision; false when id is not waiting in room. */
+  decide(room: string, id: string, outcome: 'admitted' | 'denied', now?: number): Promise<boolean>;
+  /** Denies everyone waiting in room (meeting ended, room deleted). */
+  denyAll(room: string, now?: number): Promise<LobbyEntry[]>;
+  /** Resolves when the entry is decided (on any instance), or after timeoutMs / on abort. */
+  waitForDecision(id: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** Forgets a decided entry once the guest has read the decision. */
+  forget(id: string): Promise<void>;
+  close(): void;
+}
+
 interface Entry {
   id: string;
   secretHash: string;
@@ -24,11 +48,8 @@ export interface LobbyOptions {
   maxPerRoom?: number;
 }
 
-/**
- * Guests waiting for a host, in memory: a wait lasts minutes and a restart only means the guest
- * asks again. The guest holds `<id>.<secret>` (the ticket); hosts see only the id.
- */
-export class Lobby {
+/** The one-instance lobby, in memory: a wait lasts minutes and a restart only means the guest asks again. */
+export class Lobby implements LobbyStore {
   private readonly entries = new Map<string, Entry>();
   private readonly waitMs: number;
   private readonly keepDecisionMs: number;
@@ -47,8 +68,8 @@ export class Lobby {
   }
 
   /** A new waiting entry, or undefined when the room's lobby is full. */
-  add(room: string, displayName: string, now = Date.now()): { ticket: string; entry: LobbyEntry } | undefined {
-    if (this.waiting(room).length >= this.maxPerRoom) return undefined;
+  async add(room: string, displayName: string, now = Date.now()): Promise<{ ticket: string; entry: LobbyEntry } | undefined> {
+    if (this.waitingNow(room).length >= this.maxPerRoom) return undefined;
     const id = randomId();
     const secret = randomSecret();
     const e: Entry = {
@@ -65,34 +86,35 @@ export class Lobby {
     return { ticket: `${id}.${secret}`, entry: toPublic(e) };
   }
 
-  waiting(room: string): LobbyEntry[] {
+  async waiting(room: string): Promise<LobbyEntry[]> {
+    return this.waitingNow(room);
+  }
+
+  private waitingNow(room: string): LobbyEntry[] {
     return [...this.entries.values()].filter((e) => e.room === room && e.status === 'waiting').map(toPublic);
   }
 
-  get size(): number {
+  async count(): Promise<number> {
     let n = 0;
     for (const e of this.entries.values()) if (e.status === 'waiting') n++;
     return n;
   }
 
-  /** The entry a guest's ticket names, if the ticket is genuine. */
-  byTicket(ticket: string): (LobbyEntry & { status: LobbyStatus }) | undefined {
+  async byTicket(ticket: string): Promise<(LobbyEntry & { status: LobbyStatus }) | undefined> {
     const [id, secret] = ticket.split('.');
     const e = id ? this.entries.get(id) : undefined;
     if (!e || !secret || !safeEqual(e.secretHash, sha256(secret))) return undefined;
     return { ...toPublic(e), status: e.status };
   }
 
-  /** A host's decision; false when id is not waiting in room. */
-  decide(room: string, id: string, outcome: 'admitted' | 'denied', now = Date.now()): boolean {
+  async decide(room: string, id: string, outcome: 'admitted' | 'denied', now = Date.now()): Promise<boolean> {
     const e = this.entries.get(id);
     if (!e || e.room !== room || e.status !== 'waiting') return false;
     this.settle(e, outcome, now);
     return true;
   }
 
-  /** Denies everyone waiting in room (meeting ended, room deleted). */
-  denyAll(room: string, now = Date.now()): LobbyEntry[] {
+  async denyAll(room: string, now = Date.now()): Promise<LobbyEntry[]> {
     const denied: LobbyEntry[] = [];
     for (const e of this.entries.values()) {
       if (e.room === room && e.status === 'waiting') {
@@ -103,7 +125,6 @@ export class Lobby {
     return denied;
   }
 
-  /** Resolves when the ticket's entry is decided, or after timeoutMs / on abort. */
   waitForDecision(id: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const e = this.entries.get(id);
     if (!e || e.status !== 'waiting' || timeoutMs <= 0) return Promise.resolve();
@@ -120,8 +141,7 @@ export class Lobby {
     });
   }
 
-  /** Forgets a decided entry once the guest has read the decision. */
-  forget(id: string): void {
+  async forget(id: string): Promise<void> {
     const e = this.entries.get(id);
     if (e && e.status !== 'waiting') this.entries.delete(id);
   }

@@ -11,15 +11,15 @@ export function isHost(user: UserRecord, room: RoomRecord): boolean {
   return user.role === 'admin' || room.owner.id === user.id;
 }
 
-export function getRoom(ctx: AppContext, name: string): RoomRecord {
-  const room = ctx.rooms.get(name);
+export async function getRoom(ctx: AppContext, name: string): Promise<RoomRecord> {
+  const room = await ctx.rooms.get(name);
   if (!room) throw notFound('room');
   return room;
 }
 
 /** The room, if the principal hosts it; 404 before 403 would leak nothing here (all members see all rooms). */
-export function roomHostedBy(ctx: AppContext, principal: Principal, name: string): RoomRecord {
-  const room = getRoom(ctx, name);
+export async function roomHostedBy(ctx: AppContext, principal: Principal, name: string): Promise<RoomRecord> {
+  const room = await getRoom(ctx, name);
   if (!isHost(principal.user, room)) throw forbidden('hosts of this room only');
   return room;
 }
@@ -42,21 +42,21 @@ function keyFor(options: RoomOptions, previous: string | null): string | null {
   return previous ?? randomBytes(32).toString('base64');
 }
 
-export function createRoom(
+export async function createRoom(
   ctx: AppContext,
   owner: UserRecord,
   input: { name: string; title: string; options?: Partial<RoomOptions> | undefined },
-): RoomRecord {
+): Promise<RoomRecord> {
   const options: RoomOptions = { ...DEFAULT_ROOM_OPTIONS, ...input.options };
   const { roomsPerUser, roomCreatesPer10Min } = ctx.settings.limits;
   const now = Date.now();
   // Counted from the rooms table itself, so the caps hold across restarts and cost one indexed count.
-  if (ctx.rooms.countOwnedBy(owner.id, now - 10 * 60_000) >= roomCreatesPer10Min)
+  if ((await ctx.rooms.countOwnedBy(owner.id, now - 10 * 60_000)) >= roomCreatesPer10Min)
     throw new HttpError('RATE_LIMITED', `at most ${roomCreatesPer10Min} new rooms per 10 minutes; try again later`);
-  if (ctx.rooms.countOwnedBy(owner.id) >= roomsPerUser)
+  if ((await ctx.rooms.countOwnedBy(owner.id)) >= roomsPerUser)
     throw new HttpError('LIMIT_REACHED', `you own ${roomsPerUser} rooms, the most one person may; delete one first`);
   try {
-    ctx.rooms.insert({ name: input.name, title: input.title, ownerId: owner.id, options, e2eeKey: keyFor(options, null), now });
+    await ctx.rooms.insert({ name: input.name, title: input.title, ownerId: owner.id, options, e2eeKey: keyFor(options, null), now });
   } catch (err) {
     if (isUniqueViolation(err)) throw new HttpError('ROOM_EXISTS', `a room named ${input.name} exists`);
     throw err;
@@ -64,13 +64,13 @@ export function createRoom(
   return getRoom(ctx, input.name);
 }
 
-export function updateRoom(
+export async function updateRoom(
   ctx: AppContext,
   room: RoomRecord,
   patch: { title?: string | undefined; options?: Partial<RoomOptions> | undefined },
-): RoomRecord {
+): Promise<RoomRecord> {
   const options: RoomOptions = { ...room.options, ...patch.options };
-  ctx.rooms.update(room.name, {
+  await ctx.rooms.update(room.name, {
     title: patch.title ?? room.title,
     options,
     e2eeKey: keyFor(options, room.options.e2ee === options.e2ee ? room.e2eeKey : null),
@@ -108,7 +108,7 @@ export async function memberJoin(
   const role = host ? 'host' : 'member';
   const token = await ctx.livekit.token({ room: room.name, identity, displayName: user.displayName, role, userId: user.id });
   ctx.metrics.joins.inc({ role });
-  return { url: ctx.livekit.publicUrl, token, identity, role, ...e2eeFields(room) };
+  return { url: await ctx.livekit.clientUrl(), token, identity, role, ...e2eeFields(room) };
 }
 
 /** A guest's join token, once a guest may enter (no lobby, or admitted). */
@@ -127,7 +127,7 @@ export async function guestAdmission(ctx: AppContext, room: RoomRecord, displayN
     canShareScreen: room.options.guestsCanShare,
   });
   ctx.metrics.joins.inc({ role: 'guest' });
-  return { status: 'admitted', url: ctx.livekit.publicUrl, token, identity, room: room.name, roomTitle: room.title, ...e2eeFields(room) };
+  return { status: 'admitted', url: await ctx.livekit.clientUrl(), token, identity, room: room.name, roomTitle: room.title, ...e2eeFields(room) };
 }
 
 /** How a guest's name is shown to everyone else. */
@@ -141,7 +141,7 @@ export function guestName(displayName: string): string {
  */
 export async function loadPresence(ctx: AppContext): Promise<void> {
   try {
-    for (const [room, people] of await ctx.livekit.participantsByRoom()) for (const p of people) ctx.presence.join(room, p);
+    for (const [room, people] of await ctx.livekit.participantsByRoom()) for (const p of people) await ctx.presence.join(room, p);
   } catch (err) {
     ctx.log.warn({ err }, 'room listing starts without participants: SFU unavailable');
   }

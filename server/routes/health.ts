@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import { ROUTES } from '@contracts/api';
 import type { AppContext } from '../context';
-import { scalar } from '../db/statements';
 import { HttpError } from '../http-errors';
 import { safeEqual } from '../lib/crypto';
 import { register } from './common';
@@ -28,13 +27,7 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       app,
       ROUTES.readyz,
       async (_req, reply) => {
-        let database: boolean;
-        try {
-          database = scalar(ctx.db, 'SELECT 1') === 1;
-        } catch {
-          database = false;
-        }
-        const sfu = await ctx.livekit.ping();
+        const [database, sfu] = await Promise.all([ctx.db.ping(), ctx.livekit.ping()]);
         const ok = database && sfu;
         return reply.code(ok ? 200 : 503).send({ ok, checks: { database, sfu } });
       },
@@ -51,7 +44,7 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       } else if (!isDirectLoopback(req)) {
         throw new HttpError('FORBIDDEN', 'metrics are served to this machine only; set METRICS_TOKEN to scrape from elsewhere');
       }
-      ctx.metrics.lobbyWaiting.set(ctx.lobby.size);
+      ctx.metrics.lobbyWaiting.set(await ctx.lobby.count().catch(() => 0));
       return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     });
   };

@@ -10,7 +10,7 @@ import { register } from './common';
 export function hostRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     register(app, ROUTES.muteParticipant, async (req) => {
-      const room = roomHostedBy(ctx, principalOf(req), req.params.room);
+      const room = await roomHostedBy(ctx, principalOf(req), req.params.room);
       await ctx.livekit.mute(room.name, req.params.identity, req.body.source);
       req.log.info(
         { room: room.name, identity: req.params.identity, source: req.body.source, by: principalOf(req).user.id },
@@ -20,7 +20,7 @@ export function hostRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     register(app, ROUTES.removeParticipant, async (req) => {
-      const room = roomHostedBy(ctx, principalOf(req), req.params.room);
+      const room = await roomHostedBy(ctx, principalOf(req), req.params.room);
       await ctx.livekit.remove(room.name, req.params.identity);
       req.log.info({ room: room.name, identity: req.params.identity, by: principalOf(req).user.id }, 'participant removed');
       return null;
@@ -32,15 +32,16 @@ export function hostRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     ] as const) {
       register(app, spec, async (req) => {
         const principal = principalOf(req);
-        const room = updateRoom(ctx, roomHostedBy(ctx, principal, req.params.room), { options: { locked } });
+        const room = await updateRoom(ctx, await roomHostedBy(ctx, principal, req.params.room), { options: { locked } });
         return toApiRoom(room, principal.user, await ctx.livekit.participants(room.name));
       });
     }
 
     register(app, ROUTES.endMeeting, async (req) => {
-      const room = roomHostedBy(ctx, principalOf(req), req.params.room);
-      for (const entry of ctx.lobby.denyAll(room.name)) {
-        ctx.bus.toUsers(hostIds(ctx.auth, ctx.rooms, room.name), {
+      const room = await roomHostedBy(ctx, principalOf(req), req.params.room);
+      const hosts = await hostIds(ctx.auth, ctx.rooms, room.name);
+      for (const entry of await ctx.lobby.denyAll(room.name)) {
+        await ctx.bus.toUsers(hosts, {
           type: 'lobby.resolved',
           room: room.name,
           id: entry.id,

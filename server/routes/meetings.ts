@@ -6,7 +6,7 @@ import { register } from './common';
 export function meetingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     register(app, ROUTES.listMeetings, async (req) => ({
-      meetings: ctx.meetings.list({
+      meetings: await ctx.meetings.list({
         room: req.query.room,
         limit: req.query.limit,
         before: req.query.before ? Date.parse(req.query.before) : undefined,

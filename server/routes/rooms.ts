@@ -12,34 +12,36 @@ export function roomRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       // One page, one query; "who is in" comes from the SFU's webhooks (Presence), not from one SFU
       // call per open room, so the listing costs the same however many meetings run.
       const { limit, after } = req.query;
-      const page = ctx.rooms.page(limit + 1, after);
+      const page = await ctx.rooms.page(limit + 1, after);
       const more = page.length > limit;
-      const rooms = (more ? page.slice(0, limit) : page).map((r) => toApiRoom(r, user, ctx.presence.participants(r.name)));
+      const shown = more ? page.slice(0, limit) : page;
+      const present = await ctx.presence.participantsOf(shown.map((r) => r.name));
+      const rooms = shown.map((r) => toApiRoom(r, user, present.get(r.name) ?? []));
       return { rooms, next: more ? (rooms.at(-1)?.name ?? null) : null };
     });
 
     register(app, ROUTES.createRoom, async (req) => {
       const { user } = principalOf(req);
-      const room = createRoom(ctx, user, req.body);
+      const room = await createRoom(ctx, user, req.body);
       req.log.info({ room: room.name, owner: user.id }, 'room created');
       return toApiRoom(room, user, []);
     });
 
     register(app, ROUTES.getRoom, async (req) => {
-      const room = getRoom(ctx, req.params.room);
+      const room = await getRoom(ctx, req.params.room);
       return toApiRoom(room, principalOf(req).user, await ctx.livekit.participants(room.name));
     });
 
     register(app, ROUTES.updateRoom, async (req) => {
       const principal = principalOf(req);
-      const room = updateRoom(ctx, roomHostedBy(ctx, principal, req.params.room), req.body);
+      const room = await updateRoom(ctx, await roomHostedBy(ctx, principal, req.params.room), req.body);
       return toApiRoom(room, principal.user, await ctx.livekit.participants(room.name));
     });
 
     register(app, ROUTES.deleteRoom, async (req) => {
-      const room = roomHostedBy(ctx, principalOf(req), req.params.room);
-      ctx.rooms.delete(room.name);
-      ctx.lobby.denyAll(room.name);
+      const room = await roomHostedBy(ctx, principalOf(req), req.params.room);
+      await ctx.rooms.delete(room.name);
+      await ctx.lobby.denyAll(room.name);
       await ctx.livekit
         .endRoom(room.name)
         .catch((err: unknown) => req.log.warn({ err, room: room.name }, 'could not end the deleted room’s meeting'));
@@ -47,6 +49,6 @@ export function roomRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return null;
     });
 
-    register(app, ROUTES.joinRoom, async (req) => memberJoin(ctx, principalOf(req), getRoom(ctx, req.params.room), req.body?.device));
+    register(app, ROUTES.joinRoom, async (req) => memberJoin(ctx, principalOf(req), await getRoom(ctx, req.params.room), req.body?.device));
   };
 }

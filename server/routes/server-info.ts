@@ -11,7 +11,7 @@ export function serverInfoRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         name: ctx.settings.serverName,
         version: ctx.settings.version,
         livekitUrl: ctx.livekit.publicUrl,
-        setupDone: ctx.auth.users.count() > 0,
+        setupDone: (await ctx.auth.users.count()) > 0,
         features,
         ...(ctx.settings.updateFeedUrl ? { updateFeed: ctx.settings.updateFeedUrl } : {}),
       };

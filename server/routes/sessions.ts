@@ -6,7 +6,7 @@ import { principalOf } from '../auth/guard';
 import { hashPassword } from '../auth/passwords';
 import { normalizeSetupCode } from '../auth/setup-code';
 import { LoginThrottle } from '../auth/throttle';
-import type { AppContext } from '../context';
+import { SETUP_CODE_KEY, type AppContext } from '../context';
 import { HttpError, notFound } from '../http-errors';
 import { randomId, safeEqual } from '../lib/crypto';
 import { register, secretRouteLimit } from './common';
@@ -27,14 +27,14 @@ async function throttled<T>(
   check: () => Promise<T | undefined>,
 ): Promise<T | undefined> {
   const key = LoginThrottle.key(username, req.ip);
-  const wait = ctx.loginFailures.retryAfter(key);
+  const wait = await ctx.loginFailures.retryAfter(key);
   if (wait > 0) {
     ctx.metrics.logins.inc({ outcome: 'throttled' });
     throw new HttpError('RATE_LIMITED', `too many failed attempts from here; retry in ${wait} s`);
   }
   const result = await check();
-  if (result === undefined) ctx.loginFailures.fail(key);
-  else ctx.loginFailures.succeed(key);
+  if (result === undefined) await ctx.loginFailures.fail(key);
+  else await ctx.loginFailures.succeed(key);
   return result;
 }
 
@@ -44,19 +44,21 @@ export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPl
       app,
       ROUTES.setup,
       async (req) => {
-        if (ctx.auth.users.count() > 0 || !ctx.setup.code) throw new HttpError('SETUP_DONE', 'setup is already done');
-        if (!safeEqual(normalizeSetupCode(req.body.code), normalizeSetupCode(ctx.setup.code)))
+        // The code is in the database, so whichever instance the balancer picks knows it.
+        const code = await ctx.settingsStore.get(SETUP_CODE_KEY);
+        if ((await ctx.auth.users.count()) > 0 || !code) throw new HttpError('SETUP_DONE', 'setup is already done');
+        if (!safeEqual(normalizeSetupCode(req.body.code), normalizeSetupCode(code)))
           throw new HttpError('SETUP_CODE_INVALID', 'wrong setup code');
         const passwordHash = await hashPassword(req.body.password);
-        const session = ctx.db.transaction(() => {
+        const session = await ctx.db.transaction(async () => {
           // Re-checked inside the transaction: two setup calls racing must not make two admins.
-          if (ctx.auth.users.count() > 0) throw new HttpError('SETUP_DONE', 'setup is already done');
+          if ((await ctx.auth.users.count()) > 0) throw new HttpError('SETUP_DONE', 'setup is already done');
           const id = randomId();
           const now = Date.now();
-          ctx.auth.users.insert({ id, username: req.body.username, displayName: req.body.displayName, passwordHash, role: 'admin', now });
-          return ctx.auth.createSession(ctx.auth.users.byId(id)!, now, clientInfo(req));
-        })();
-        ctx.setup.code = undefined;
+          await ctx.auth.users.insert({ id, username: req.body.username, displayName: req.body.displayName, passwordHash, role: 'admin', now });
+          await ctx.settingsStore.delete(SETUP_CODE_KEY);
+          return ctx.auth.createSession((await ctx.auth.users.byId(id))!, now, clientInfo(req));
+        });
         req.log.info({ userId: session.user.id, username: session.user.username }, 'setup done: first admin created');
         return session;
       },
@@ -83,8 +85,8 @@ export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPl
 
     register(app, ROUTES.logout, async (req) => {
       const { session } = principalOf(req);
-      ctx.auth.sessions.revoke(session.id, Date.now());
-      ctx.bus.closeSession(session.id);
+      await ctx.auth.sessions.revoke(session.id, Date.now());
+      await ctx.bus.closeSession(session.id);
       return null;
     });
 
@@ -92,7 +94,7 @@ export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPl
       const { user, session } = principalOf(req);
       const iso = (ms: number) => new Date(ms).toISOString();
       return {
-        sessions: ctx.auth.sessions.listOf(user.id, Date.now()).map((s) => ({
+        sessions: (await ctx.auth.sessions.listOf(user.id, Date.now())).map((s) => ({
           id: s.id,
           client: s.client,
           address: s.address,
@@ -107,8 +109,8 @@ export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPl
     register(app, ROUTES.revokeSession, async (req) => {
       const { user } = principalOf(req);
       // Only one's own: someone else's session id answers exactly like an unknown one.
-      if (!ctx.auth.sessions.revokeOf(user.id, req.params.sessionId, Date.now())) throw notFound('session');
-      ctx.bus.closeSession(req.params.sessionId);
+      if (!(await ctx.auth.sessions.revokeOf(user.id, req.params.sessionId, Date.now()))) throw notFound('session');
+      await ctx.bus.closeSession(req.params.sessionId);
       req.log.info({ userId: user.id, session: req.params.sessionId }, 'session revoked by its user');
       return null;
     });
@@ -126,11 +128,11 @@ export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPl
         const now = Date.now();
         // A changed password is how someone locks out whoever learned the old one: every other
         // device signs in again; this one stays signed in.
-        const revoked = ctx.db.transaction(() => {
-          ctx.auth.users.setPassword(user.id, passwordHash);
+        const revoked = await ctx.db.transaction(async () => {
+          await ctx.auth.users.setPassword(user.id, passwordHash);
           return ctx.auth.sessions.revokeOthers(user.id, session.id, now);
-        })();
-        for (const id of revoked) ctx.bus.closeSession(id);
+        });
+        for (const id of revoked) await ctx.bus.closeSession(id);
         req.log.info({ userId: user.id, signedOut: revoked.length }, 'password changed');
         return null;
       },

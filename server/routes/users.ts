@@ -18,15 +18,15 @@ export function userRoutes(ctx: AppContext, authPerMinute: number): FastifyPlugi
       const id = randomId();
       const now = Date.now();
       const expiresAt = now + req.body.expiresInHours * 3_600_000;
-      ctx.invites.insert({ id, codeHash: sha256(code), role: req.body.role, createdBy: principalOf(req).user.id, now, expiresAt });
+      await ctx.invites.insert({ id, codeHash: sha256(code), role: req.body.role, createdBy: principalOf(req).user.id, now, expiresAt });
       req.log.info({ invite: id, role: req.body.role, by: principalOf(req).user.id }, 'invite created');
       return { id, code, role: req.body.role, expiresAt: new Date(expiresAt).toISOString() };
     });
 
-    register(app, ROUTES.listInvites, async () => ({ invites: ctx.invites.list(Date.now()) }));
+    register(app, ROUTES.listInvites, async () => ({ invites: await ctx.invites.list(Date.now()) }));
 
     register(app, ROUTES.revokeInvite, async (req) => {
-      if (!ctx.invites.revoke(req.params.inviteId, Date.now())) throw notFound('unused invite');
+      if (!(await ctx.invites.revoke(req.params.inviteId, Date.now()))) throw notFound('unused invite');
       req.log.info({ invite: req.params.inviteId, by: principalOf(req).user.id }, 'invite revoked');
       return null;
     });
@@ -36,51 +36,53 @@ export function userRoutes(ctx: AppContext, authPerMinute: number): FastifyPlugi
       ROUTES.register,
       async (req) => {
         const codeHash = sha256(req.body.inviteCode);
-        if (!ctx.invites.usable(codeHash, Date.now())) throw new HttpError('INVITE_INVALID', 'the invite code is unknown, used or expired');
+        if (!(await ctx.invites.usable(codeHash, Date.now()))) throw new HttpError('INVITE_INVALID', 'the invite code is unknown, used or expired');
         const passwordHash = await hashPassword(req.body.password);
         // User, invite use and first session in one transaction: all or nothing.
-        const session = ctx.db.transaction(() => {
+        const session = await ctx.db.transaction(async () => {
           const now = Date.now();
-          const role = ctx.invites.usable(codeHash, now);
+          const role = await ctx.invites.usable(codeHash, now);
           if (!role) throw new HttpError('INVITE_INVALID', 'the invite code is unknown, used or expired');
           const id = randomId();
           try {
-            ctx.auth.users.insert({ id, username: req.body.username, displayName: req.body.displayName, passwordHash, role, now });
+            await ctx.auth.users.insert({ id, username: req.body.username, displayName: req.body.displayName, passwordHash, role, now });
           } catch (err) {
             if (isUniqueViolation(err)) throw new HttpError('USERNAME_TAKEN', 'that username is taken');
             throw err;
           }
-          if (!ctx.invites.consume(codeHash, id, now)) throw new HttpError('INVITE_INVALID', 'the invite code is unknown, used or expired');
-          return ctx.auth.createSession(ctx.auth.users.byId(id)!, now, clientInfo(req));
-        })();
+          if (!(await ctx.invites.consume(codeHash, id, now)))
+            throw new HttpError('INVITE_INVALID', 'the invite code is unknown, used or expired');
+          return ctx.auth.createSession((await ctx.auth.users.byId(id))!, now, clientInfo(req));
+        });
         req.log.info({ userId: session.user.id, username: session.user.username }, 'user registered');
         return session;
       },
       secretRouteLimit(authPerMinute),
     );
 
-    register(app, ROUTES.listUsers, async () => ({ users: ctx.auth.users.list().map(publicUser) }));
+    register(app, ROUTES.listUsers, async () => ({ users: (await ctx.auth.users.list()).map(publicUser) }));
 
     register(app, ROUTES.updateUser, async (req) => {
-      const target = ctx.auth.users.byId(req.params.userId);
+      const target = await ctx.auth.users.byId(req.params.userId);
       if (!target) throw notFound('user');
       const { role, disabled } = req.body;
       const now = Date.now();
-      ctx.db.transaction(() => {
-        ctx.auth.users.update(target.id, { role, disabled });
+      await ctx.db.transaction(async () => {
+        await ctx.auth.users.update(target.id, { role, disabled });
         // Checked after the change, inside the transaction: the team always keeps an enabled admin.
-        if (ctx.auth.users.countActiveAdmins() === 0) throw new HttpError('LAST_ADMIN', 'the team needs at least one enabled admin');
-        if (disabled) ctx.auth.sessions.revokeAllOf(target.id, now);
-      })();
+        if ((await ctx.auth.users.countActiveAdmins()) === 0)
+          throw new HttpError('LAST_ADMIN', 'the team needs at least one enabled admin');
+        if (disabled) await ctx.auth.sessions.revokeAllOf(target.id, now);
+      });
       if (disabled) {
-        ctx.bus.closeUser(target.id);
+        await ctx.bus.closeUser(target.id);
         // Out of any meeting too; best effort (the SFU may be down), the tokens are short-lived anyway.
         ctx.livekit
           .removeUserEverywhere(target.id)
           .catch((err: unknown) => req.log.warn({ err, userId: target.id }, 'could not remove a disabled user from rooms'));
       }
       req.log.info({ userId: target.id, role, disabled, by: principalOf(req).user.id }, 'user changed');
-      return publicUser(ctx.auth.users.byId(target.id)!);
+      return publicUser((await ctx.auth.users.byId(target.id))!);
     });
   };
 }

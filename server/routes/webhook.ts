@@ -27,7 +27,7 @@ export function webhookRoutes(ctx: AppContext): FastifyPluginAsync {
         req.log.warn('webhook rejected: bad signature or body');
         throw new HttpError('UNAUTHORIZED', 'webhook signature invalid');
       }
-      handleWebhook(ctx, event);
+      await handleWebhook(ctx, event);
       ctx.metrics.webhooks.inc({ event: event.event || 'unknown', outcome: 'ok' });
       return reply.code(204).send();
     });

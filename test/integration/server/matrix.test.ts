@@ -77,7 +77,11 @@ describe('authorization matrix', () => {
     tokens.disabled = disabledToken;
     tokens.revoked = revokedToken;
     const expired = await signIn(stack, 'max');
-    stack.context.db.prepare('UPDATE sessions SET expires_at = ? WHERE token_hash = ?').run(Date.now() - 1000, sha256(expired.token));
+    await stack.context.db.q
+      .updateTable('sessions')
+      .set({ expires_at: Date.now() - 1000 })
+      .where('token_hash', '=', sha256(expired.token))
+      .execute();
     tokens.expired = expired.token;
   }
 

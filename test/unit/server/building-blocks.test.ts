@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { readSse } from '@contracts/api-client';
 import { DisplayName, RoomName, Username } from '@contracts/api';
 import { normalizeSetupCode, newSetupCode } from '@server/auth/setup-code';
-import { migrate, openDatabase, schemaVersion } from '@server/db/database';
+import Database from 'libsql';
+import { migrate, openSqlite, schemaVersion } from '@server/db/database';
 import { MIGRATIONS } from '@server/db/migrations';
 import { Lobby } from '@server/lobby/lobby';
 
@@ -31,23 +32,23 @@ describe('contract names', () => {
 describe('lobby', () => {
   it('only the ticket holder reads the decision; hosts decide by id; waiting resolves on decision', async () => {
     const lobby = new Lobby();
-    const added = lobby.add('clinic', 'Gail')!;
-    expect(lobby.byTicket(added.ticket)?.status).toBe('waiting');
-    expect(lobby.byTicket(`${added.entry.id}.wrong`)).toBeUndefined();
-    expect(lobby.decide('other-room', added.entry.id, 'admitted')).toBe(false);
+    const added = (await lobby.add('clinic', 'Gail'))!;
+    expect((await lobby.byTicket(added.ticket))?.status).toBe('waiting');
+    expect(await lobby.byTicket(`${added.entry.id}.wrong`)).toBeUndefined();
+    expect(await lobby.decide('other-room', added.entry.id, 'admitted')).toBe(false);
     const waited = lobby.waitForDecision(added.entry.id, 10_000);
-    expect(lobby.decide('clinic', added.entry.id, 'admitted')).toBe(true);
+    expect(await lobby.decide('clinic', added.entry.id, 'admitted')).toBe(true);
     await waited;
-    expect(lobby.byTicket(added.ticket)?.status).toBe('admitted');
-    expect(lobby.decide('clinic', added.entry.id, 'denied')).toBe(false);
+    expect((await lobby.byTicket(added.ticket))?.status).toBe('admitted');
+    expect(await lobby.decide('clinic', added.entry.id, 'denied')).toBe(false);
     lobby.close();
   });
-  it('caps how many wait per room', () => {
+  it('caps how many wait per room', async () => {
     const lobby = new Lobby({ maxPerRoom: 2 });
-    expect(lobby.add('r', 'a')).toBeDefined();
-    expect(lobby.add('r', 'b')).toBeDefined();
-    expect(lobby.add('r', 'c')).toBeUndefined();
-    expect(lobby.add('s', 'c')).toBeDefined();
+    expect(await lobby.add('r', 'a')).toBeDefined();
+    expect(await lobby.add('r', 'b')).toBeDefined();
+    expect(await lobby.add('r', 'c')).toBeUndefined();
+    expect(await lobby.add('s', 'c')).toBeDefined();
     lobby.close();
   });
 });
@@ -61,21 +62,26 @@ describe('setup code', () => {
 });
 
 describe('migrations', () => {
-  it('apply once, survive reopening, and refuse a newer schema', () => {
+  it('apply once, survive reopening, and refuse a newer schema', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'parley-db-')), 'parley.db');
-    const db = openDatabase(file);
+    await openSqlite(file).close();
+    const db = new Database(file);
     expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
     db.close();
-    const again = openDatabase(file);
+    await openSqlite(file).close();
+    const again = new Database(file);
     expect(schemaVersion(again)).toBe(MIGRATIONS.at(-1)!.version);
     again.exec('PRAGMA user_version = 999');
     expect(() => migrate(again, MIGRATIONS)).toThrow(/newer/);
     again.close();
+    expect(() => openSqlite(file)).toThrow(/newer than this server knows/);
   });
-  it('roll back a failing migration entirely', () => {
-    const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'parley-db-')), 'parley.db'));
+  it('roll back a failing migration entirely', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'parley-db-')), 'parley.db');
+    await openSqlite(file).close();
+    const db = new Database(file);
     const before = schemaVersion(db);
-    const bad = [...MIGRATIONS, { version: before + 1, name: 'broken', sql: 'CREATE TABLE half (x); THIS IS NOT SQL;' }];
+    const bad = [...MIGRATIONS, { version: before + 1, name: 'broken', sqlite: 'CREATE TABLE half (x); THIS IS NOT SQL;', postgres: '' }];
     expect(() => migrate(db, bad)).toThrow();
     expect(schemaVersion(db)).toBe(before);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").all()).toEqual([]);

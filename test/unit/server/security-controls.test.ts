@@ -9,7 +9,7 @@ import { cleanText, DEFAULT_ROOM_OPTIONS, DisplayName, RoomTitle } from '@contra
 import { AuthService } from '@server/auth/auth-service';
 import { LoginThrottle } from '@server/auth/throttle';
 import { createContext, DEFAULT_LIMITS } from '@server/context';
-import { backupDatabase, migrate, openDatabase, schemaVersion } from '@server/db/database';
+import { backupDatabase, migrate, openSqlite, schemaVersion } from '@server/db/database';
 import { MIGRATIONS } from '@server/db/migrations';
 import { LivekitService } from '@server/livekit/livekit-service';
 import { handleWebhook } from '@server/webhook/webhook-handler';
@@ -29,60 +29,60 @@ describe('names and titles', () => {
 });
 
 describe('sign-in throttle', () => {
-  it('slows one (username, address) with a growing wait and never locks the owner out from elsewhere', () => {
+  it('slows one (username, address) with a growing wait and never locks the owner out from elsewhere', async () => {
     const t = new LoginThrottle({ freeFailures: 5, baseDelayMs: 30_000, maxDelayMs: 15 * 60_000 });
     const stranger = LoginThrottle.key('ada', '203.0.113.9');
     const owner = LoginThrottle.key('ada', '198.51.100.4');
-    for (let i = 0; i < 4; i++) t.fail(stranger, 0);
-    expect(t.retryAfter(stranger, 0)).toBe(0);
-    t.fail(stranger, 0);
-    expect(t.retryAfter(stranger, 0)).toBe(30);
-    expect(t.retryAfter(owner, 0)).toBe(0);
-    t.fail(stranger, 31_000);
-    expect(t.retryAfter(stranger, 31_000)).toBe(60);
-    t.fail(stranger, 92_000);
-    expect(t.retryAfter(stranger, 92_000)).toBe(120);
-    for (let i = 0; i < 20; i++) t.fail(stranger, 100_000);
-    expect(t.retryAfter(stranger, 100_000)).toBe(15 * 60);
-    t.succeed(stranger);
-    expect(t.retryAfter(stranger, 100_000)).toBe(0);
+    for (let i = 0; i < 4; i++) await t.fail(stranger, 0);
+    expect(await t.retryAfter(stranger, 0)).toBe(0);
+    await t.fail(stranger, 0);
+    expect(await t.retryAfter(stranger, 0)).toBe(30);
+    expect(await t.retryAfter(owner, 0)).toBe(0);
+    await t.fail(stranger, 31_000);
+    expect(await t.retryAfter(stranger, 31_000)).toBe(60);
+    await t.fail(stranger, 92_000);
+    expect(await t.retryAfter(stranger, 92_000)).toBe(120);
+    for (let i = 0; i < 20; i++) await t.fail(stranger, 100_000);
+    expect(await t.retryAfter(stranger, 100_000)).toBe(15 * 60);
+    await t.succeed(stranger);
+    expect(await t.retryAfter(stranger, 100_000)).toBe(0);
   });
 });
 
 describe('sessions', () => {
-  it('slide forward while used, up to a fixed maximum from sign-in', () => {
-    const db = openDatabase(join(tempDir(), 'parley.db'));
+  it('slide forward while used, up to a fixed maximum from sign-in', async () => {
+    const db = openSqlite(join(tempDir(), 'parley.db'));
     const hour = 3_600_000;
     const auth = new AuthService(db, { idleMs: 24 * hour, maxMs: 72 * hour });
-    auth.users.insert({ id: 'u1', username: 'ada', displayName: 'Ada', passwordHash: 'x', role: 'admin', now: 0 });
-    const s = auth.createSession(auth.users.byId('u1')!, 0, { client: 'test', address: '127.0.0.1' });
+    await auth.users.insert({ id: 'u1', username: 'ada', displayName: 'Ada', passwordHash: 'x', role: 'admin', now: 0 });
+    const s = await auth.createSession((await auth.users.byId('u1'))!, 0, { client: 'test', address: '127.0.0.1' });
     expect(Date.parse(s.expiresAt)).toBe(24 * hour);
     // Used every 20 hours: alive at 60 h, long past the first 24 h.
-    for (const at of [20, 40, 60]) expect(auth.authenticate(s.token, at * hour)?.user.id).toBe('u1');
-    expect(auth.sessions.listOf('u1', 60 * hour)[0]?.expiresAt).toBe(72 * hour);
+    for (const at of [20, 40, 60]) expect((await auth.authenticate(s.token, at * hour))?.user.id).toBe('u1');
+    expect((await auth.sessions.listOf('u1', 60 * hour))[0]?.expiresAt).toBe(72 * hour);
     // Never past the maximum, however busy.
-    expect(auth.authenticate(s.token, 72 * hour + 1)).toBeUndefined();
+    expect(await auth.authenticate(s.token, 72 * hour + 1)).toBeUndefined();
     // Unused for a day: gone.
-    const t = auth.createSession(auth.users.byId('u1')!, 0);
-    expect(auth.authenticate(t.token, 25 * hour)).toBeUndefined();
-    db.close();
+    const t = await auth.createSession((await auth.users.byId('u1'))!, 0);
+    expect(await auth.authenticate(t.token, 25 * hour)).toBeUndefined();
+    await db.close();
   });
 });
 
 describe('data files', () => {
-  it('creates the database 0600 in a 0700 folder, and tightens one left 0644 in an existing folder', () => {
+  it('creates the database 0600 in a 0700 folder, and tightens one left 0644 in an existing folder', async () => {
     const dir = join(tempDir(), 'fresh');
-    const db = openDatabase(join(dir, 'parley.db'));
-    db.exec('CREATE TABLE IF NOT EXISTS probe (x); INSERT INTO probe VALUES (1)');
+    const db = openSqlite(join(dir, 'parley.db'));
+    await db.q.insertInto('settings').values({ key: 'probe', value: '1' }).execute();
     expect(mode(dir)).toBe(0o700);
     for (const f of ['parley.db', 'parley.db-wal', 'parley.db-shm']) expect(mode(join(dir, f)), f).toBe(0o600);
-    db.close();
+    await db.close();
 
     const existing = tempDir();
     chmodSync(existing, 0o755);
     writeFileSync(join(existing, 'parley.db'), '');
     chmodSync(join(existing, 'parley.db'), 0o644);
-    openDatabase(join(existing, 'parley.db')).close();
+    await openSqlite(join(existing, 'parley.db')).close();
     expect(mode(join(existing, 'parley.db'))).toBe(0o600);
   });
 
@@ -111,11 +111,11 @@ describe('data files', () => {
 });
 
 describe('webhooks', () => {
-  it('write the dedupe row and the meeting in one transaction, so a failed write is retried, not lost', () => {
+  it('write the dedupe row and the meeting in one transaction, so a failed write is retried, not lost', async () => {
     const dir = tempDir();
     mkdirSync(dir, { recursive: true });
-    const db = openDatabase(join(dir, 'parley.db'));
-    const ctx = createContext({
+    const db = openSqlite(join(dir, 'parley.db'));
+    const ctx = await createContext({
       settings: {
         serverName: 'T',
         version: '0',
@@ -131,7 +131,6 @@ describe('webhooks', () => {
       log: pino({ level: 'silent' }),
       db,
       livekit: new LivekitService({ apiKey: 'APIx', apiSecret: 'x'.repeat(40) }),
-      setupCode: undefined,
     });
     const event = {
       id: 'EV_1',
@@ -141,19 +140,17 @@ describe('webhooks', () => {
       participant: { sid: 'PA_1', identity: 'u:1:d', name: 'Ada', attributes: { role: 'member', displayName: 'Ada' }, joinedAt: BigInt(0) },
     } as unknown as WebhookEvent;
     const joined = ctx.meetings.joined.bind(ctx.meetings);
-    ctx.meetings.joined = () => {
-      throw new Error('disk full');
-    };
-    expect(() => handleWebhook(ctx, event)).toThrow('disk full');
+    ctx.meetings.joined = () => Promise.reject(new Error('disk full'));
+    await expect(handleWebhook(ctx, event)).rejects.toThrow('disk full');
     ctx.meetings.joined = joined;
     // LiveKit retries the same delivery: it must not be taken for a duplicate.
-    handleWebhook(ctx, event);
-    expect(ctx.meetings.list({ limit: 5 })[0]?.attendance.map((a) => a.identity)).toEqual(['u:1:d']);
+    await handleWebhook(ctx, event);
+    expect((await ctx.meetings.list({ limit: 5 }))[0]?.attendance.map((a) => a.identity)).toEqual(['u:1:d']);
     // And a real duplicate still is one.
-    handleWebhook(ctx, event);
-    expect(ctx.meetings.list({ limit: 5 })[0]?.attendance).toHaveLength(1);
+    await handleWebhook(ctx, event);
+    expect((await ctx.meetings.list({ limit: 5 }))[0]?.attendance).toHaveLength(1);
     ctx.lobby.close();
-    db.close();
+    await db.close();
   });
 });
 
