@@ -169,7 +169,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile?: st
     );
   }
   if (settings.livekitNodeUrls !== undefined && settings.livekitUrl === undefined) {
-    problems.push('LIVEKIT_NODE_URLS: list the nodes of an existing LiveKit cluster; give LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET too');
+    problems.push(
+      'LIVEKIT_NODE_URLS: list the nodes of an existing LiveKit cluster; give LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET too',
+    );
   }
   if (problems.length) throw new ConfigError(problems);
   return { settings: settings as ServerSettings, sources };

@@ -21,7 +21,11 @@ export interface SignInThrottle {
 }
 
 /** The wait after `count` failures at `now`: none for the free ones, then doubling up to the longest. */
-export function blockedUntil(count: number, now: number, o: Required<Pick<LoginThrottleOptions, 'freeFailures' | 'baseDelayMs' | 'maxDelayMs'>>): number {
+export function blockedUntil(
+  count: number,
+  now: number,
+  o: Required<Pick<LoginThrottleOptions, 'freeFailures' | 'baseDelayMs' | 'maxDelayMs'>>,
+): number {
   return count >= o.freeFailures ? now + Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (count - o.freeFailures)) : 0;
 }
 
@@ -76,7 +80,8 @@ export class LoginThrottle implements SignInThrottle {
     }
     f.count++;
     f.last = now;
-    if (f.count >= this.free) f.blockedUntil = blockedUntil(f.count, now, { freeFailures: this.free, baseDelayMs: this.baseMs, maxDelayMs: this.maxMs });
+    if (f.count >= this.free)
+      f.blockedUntil = blockedUntil(f.count, now, { freeFailures: this.free, baseDelayMs: this.baseMs, maxDelayMs: this.maxMs });
   }
 
   async succeed(key: string): Promise<void> {

@@ -15,8 +15,7 @@ export { migrateSqlite as migrate, schemaVersion } from './migrations';
 /** Where durable state lives: a SQLite file on this machine (the default), or a PostgreSQL shared by several instances. */
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
-/** An open libsql handle (better-sqlite3's API), for what runs below the query builder. */
-export type SqliteHandle = InstanceType<typeof Database>;
+export type { SqliteHandle } from './migrations';
 
 interface Scope {
   tx: Transaction<Schema>;
@@ -119,7 +118,9 @@ export function openSqlite(file: string, log?: Logger): Db {
   handle.exec('PRAGMA busy_timeout = 5000');
   migrateSqlite(handle, MIGRATIONS, log);
   // Kysely's SQLite dialect takes a better-sqlite3-shaped handle, which libsql's N-API module is.
-  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: handle as unknown as ConstructorParameters<typeof SqliteDialect>[0]['database'] }) });
+  const kysely = new Kysely<Schema>({
+    dialect: new SqliteDialect({ database: handle as unknown as ConstructorParameters<typeof SqliteDialect>[0]['database'] }),
+  });
   return new Db('sqlite', kysely, async () => undefined);
 }
 

@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { SqliteHandle } from './database';
+import type Database from 'libsql';
+
+/** An open libsql connection (the migrations run on it before Kysely takes over). */
+export type SqliteHandle = InstanceType<typeof Database>;
 
 /**
  * Versioned schema migrations, applied in order inside one transaction each, the same schema in
@@ -226,7 +229,8 @@ export function schemaVersion(db: SqliteHandle): number {
 function refuseNewer(current: number, migrations: readonly Migration[]): void {
   const latest = migrations.at(-1)?.version ?? 0;
   // A newer server wrote this database: refusing beats silently misreading it.
-  if (current > latest) throw new Error(`database schema version ${current} is newer than this server knows (${latest}); upgrade the server`);
+  if (current > latest)
+    throw new Error(`database schema version ${current} is newer than this server knows (${latest}); upgrade the server`);
 }
 
 export function migrateSqlite(db: SqliteHandle, migrations: readonly Migration[], log?: Logger): void {

@@ -122,7 +122,14 @@ export class RoomStore {
   }
 
   /** Throws a unique-constraint error when the name is taken. */
-  async insert(r: { name: string; title: string; ownerId: string; options: RoomOptions; e2eeKey: string | null; now: number }): Promise<void> {
+  async insert(r: {
+    name: string;
+    title: string;
+    ownerId: string;
+    options: RoomOptions;
+    e2eeKey: string | null;
+    now: number;
+  }): Promise<void> {
     await this.db.q
       .insertInto('rooms')
       .values({ name: r.name, title: r.title, owner_id: r.ownerId, ...flags(r.options), e2ee_key: r.e2eeKey, created_at: r.now })

@@ -134,7 +134,12 @@ export class SessionStore {
   }
 
   async revokeAllOf(userId: string, now: number): Promise<void> {
-    await this.db.q.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    await this.db.q
+      .updateTable('sessions')
+      .set({ revoked_at: now })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
     await this.db.afterCommit(this.changed);
   }
 

@@ -19,11 +19,7 @@ export class RedisPresence implements Presence {
 
   async join(room: string, p: Participant): Promise<void> {
     const seq = await this.redis.cmd.incr(`${this.redis.prefix}presence-seq`);
-    await this.redis.cmd
-      .multi()
-      .hset(this.key(room), p.identity, JSON.stringify({ seq, p }))
-      .expire(this.key(room), ROOM_TTL_S)
-      .exec();
+    await this.redis.cmd.multi().hset(this.key(room), p.identity, JSON.stringify({ seq, p })).expire(this.key(room), ROOM_TTL_S).exec();
   }
 
   async leave(room: string, identity: string): Promise<void> {

@@ -69,7 +69,11 @@ export class RedisLobby implements LobbyStore {
     this.sweeper.unref();
   }
 
-  static async open(redis: SharedRedis, opts: LobbyOptions = {}, onExpire: (entry: LobbyEntry) => void = () => undefined): Promise<RedisLobby> {
+  static async open(
+    redis: SharedRedis,
+    opts: LobbyOptions = {},
+    onExpire: (entry: LobbyEntry) => void = () => undefined,
+  ): Promise<RedisLobby> {
     const lobby = new RedisLobby(redis, opts, onExpire);
     await redis.subscribe(CHANNEL, (id) => lobby.wake(id));
     return lobby;

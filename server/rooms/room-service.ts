@@ -127,7 +127,15 @@ export async function guestAdmission(ctx: AppContext, room: RoomRecord, displayN
     canShareScreen: room.options.guestsCanShare,
   });
   ctx.metrics.joins.inc({ role: 'guest' });
-  return { status: 'admitted', url: await ctx.livekit.clientUrl(), token, identity, room: room.name, roomTitle: room.title, ...e2eeFields(room) };
+  return {
+    status: 'admitted',
+    url: await ctx.livekit.clientUrl(),
+    token,
+    identity,
+    room: room.name,
+    roomTitle: room.title,
+    ...e2eeFields(room),
+  };
 }
 
 /** How a guest's name is shown to everyone else. */

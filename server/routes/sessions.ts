@@ -55,7 +55,14 @@ export function sessionRoutes(ctx: AppContext, authPerMinute: number): FastifyPl
           if ((await ctx.auth.users.count()) > 0) throw new HttpError('SETUP_DONE', 'setup is already done');
           const id = randomId();
           const now = Date.now();
-          await ctx.auth.users.insert({ id, username: req.body.username, displayName: req.body.displayName, passwordHash, role: 'admin', now });
+          await ctx.auth.users.insert({
+            id,
+            username: req.body.username,
+            displayName: req.body.displayName,
+            passwordHash,
+            role: 'admin',
+            now,
+          });
           await ctx.settingsStore.delete(SETUP_CODE_KEY);
           return ctx.auth.createSession((await ctx.auth.users.byId(id))!, now, clientInfo(req));
         });

@@ -36,7 +36,8 @@ export function userRoutes(ctx: AppContext, authPerMinute: number): FastifyPlugi
       ROUTES.register,
       async (req) => {
         const codeHash = sha256(req.body.inviteCode);
-        if (!(await ctx.invites.usable(codeHash, Date.now()))) throw new HttpError('INVITE_INVALID', 'the invite code is unknown, used or expired');
+        if (!(await ctx.invites.usable(codeHash, Date.now())))
+          throw new HttpError('INVITE_INVALID', 'the invite code is unknown, used or expired');
         const passwordHash = await hashPassword(req.body.password);
         // User, invite use and first session in one transaction: all or nothing.
         const session = await ctx.db.transaction(async () => {

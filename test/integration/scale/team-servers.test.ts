@@ -38,7 +38,10 @@ describe('two team server instances sharing PostgreSQL and Redis', () => {
     const codes = [a.setupCode(), b.setupCode()];
     const results = await Promise.allSettled(codes.map((code) => setupAdmin({ url: a.url, setupCode: code }, 'admin')));
     const ok = results.find((r) => r.status === 'fulfilled');
-    if (!ok || ok.status !== 'fulfilled') throw new Error(`setup failed with both codes: ${results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')).join('; ')}`);
+    if (!ok || ok.status !== 'fulfilled')
+      throw new Error(
+        `setup failed with both codes: ${results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')).join('; ')}`,
+      );
     admin = ok.value;
   });
   afterAll(async () => {
