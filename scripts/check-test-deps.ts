@@ -1,6 +1,7 @@
 // Runs before `npm test`: every system dependency the tiers need is present, or one line says what
 // to install. Nothing is skipped silently.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 // @ts-expect-error plain ESM script without types
 import { CHROMIUM_INSTALL_HINT, findChromium } from './chromium.mjs';
 import { obtainLivekitServer } from './obtain-livekit-server';
@@ -12,6 +13,18 @@ if (!(findChromium() as string | null)) {
 // The LAN test builds a second "computer" from a network namespace (test/support/lan.ts).
 if (spawnSync('ip', ['-V'], { stdio: 'ignore' }).status !== 0) {
   process.stderr.write('`ip` is missing: install iproute2 (`sudo apt-get install -y iproute2`); the LAN test needs it, and root.\n');
+  process.exit(1);
+}
+// The cluster tests (test/integration/scale) start their own Redis and PostgreSQL.
+if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
+  process.stderr.write('`redis-server` is missing: install it (`sudo apt-get install -y redis-server`); the cluster tests need it.\n');
+  process.exit(1);
+}
+const pgRoot = '/usr/lib/postgresql';
+if (!existsSync(pgRoot) || !readdirSync(pgRoot).some((major) => existsSync(`${pgRoot}/${major}/bin/initdb`))) {
+  process.stderr.write(
+    'PostgreSQL is missing: install it (`sudo apt-get install -y postgresql`); the cluster tests need its server programs.\n',
+  );
   process.exit(1);
 }
 try {

@@ -24,8 +24,18 @@ export function writeChildRecord(runDir: string, name: string, record: ChildReco
   writeFileSync(recordFile(runDir, name), `${JSON.stringify(record)}\n`, { mode: 0o600 });
 }
 
-export function removeChildRecord(runDir: string, name: string): void {
-  rmSync(recordFile(runDir, name), { force: true });
+/**
+ * Removes the record if it still names `pid`: a child stopped as stale by the next start may report
+ * its exit after that start's own child has written the record anew.
+ */
+export function removeChildRecord(runDir: string, name: string, pid: number): void {
+  const path = recordFile(runDir, name);
+  try {
+    if (ChildRecord.parse(JSON.parse(readFileSync(path, 'utf8'))).pid !== pid) return;
+  } catch {
+    // missing or damaged: nothing of anyone else's to keep
+  }
+  rmSync(path, { force: true });
 }
 
 export interface StaleChild {

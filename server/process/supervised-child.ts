@@ -98,7 +98,7 @@ export async function spawnSupervised(opts: SuperviseOptions): Promise<Supervise
     child.once('exit', (code, signal) => {
       live.delete(child);
       lifeline.release();
-      if (opts.runDir) removeChildRecord(opts.runDir, opts.name);
+      if (opts.runDir) removeChildRecord(opts.runDir, opts.name, pid);
       resolve({ code, signal });
     });
   });

@@ -95,16 +95,12 @@ describe('two team server instances sharing PostgreSQL and Redis', () => {
     const knock = await anonymous(a).guestJoin(link.code, 'Pat');
     if (knock.status !== 'waiting') throw new Error('expected to wait in the lobby');
 
-    let t = Date.now();
     await Promise.all([a.stop(), b.stop()]);
-    console.log('stopped in', Date.now() - t, a.process.child.signalCode, a.process.child.exitCode);
-    t = Date.now();
     [a, b] = await Promise.all([
       startTeamProcess({ env, dataDir: a.dataDir, port: a.port }),
       startTeamProcess({ env, dataDir: b.dataDir, port: b.port }),
     ]);
 
-    console.log('started in', Date.now() - t);
     const host = createApiClient({ baseUrl: b.url, token: admin.token });
     const { waiting } = await host.listLobby('clinic');
     const pat = waiting.find((w) => w.displayName === 'Pat');

@@ -75,8 +75,8 @@ describe('security controls', () => {
     const failures = stack.context.loginFailures;
     const key = 'hosta\n198.51.100.66';
     const now = Date.now() + wait * 1000 + 1000;
-    failures.fail(key, now);
-    expect(failures.retryAfter(key, now)).toBeGreaterThan(wait);
+    await failures.fail(key, now);
+    expect(await failures.retryAfter(key, now)).toBeGreaterThan(wait);
   });
 
   it('limits guests to camera and microphone unless the host allows sharing, and marks them by name', async () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ export interface TestRedis {
 
 /** Debian's redis-server on a free loopback port with a data dir of its own, nothing persisted. */
 export async function startRedis(): Promise<TestRedis> {
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0)
+    throw new Error('redis-server is not installed: sudo apt-get install -y redis-server');
   const dir = mkdtempSync(join(tmpdir(), 'parley-redis-'));
   const port = await freeTcpPort();
   const proc = startOwned('redis-server', [
