@@ -271,6 +271,8 @@ export const RoomOptions = z.strictObject({
   e2ee: E2eeMode,
   /** Guests may share their screen (otherwise they publish camera and microphone only). */
   guestsCanShare: z.boolean(),
+  /** While exactly two Parley clients are in the room, their media goes directly between them (peer to peer). */
+  directCalls: z.boolean(),
 });
 export type RoomOptions = z.infer<typeof RoomOptions>;
 /**
@@ -284,6 +286,7 @@ export const DEFAULT_ROOM_OPTIONS: RoomOptions = {
   maxParticipants: null,
   e2ee: 'off',
   guestsCanShare: false,
+  directCalls: true,
 };
 
 export const ParticipantRole = z.enum(['host', 'member', 'guest']);
@@ -352,6 +355,8 @@ export const JoinResponse = z.object({
   e2ee: E2eeMode,
   /** Only in 'room-key' mode. */
   e2eeKey: z.string().optional(),
+  /** The room's directCalls option (absent from older servers: treat as on). */
+  directCalls: z.boolean().optional(),
 });
 export type JoinResponse = z.infer<typeof JoinResponse>;
 
@@ -413,6 +418,7 @@ export const GuestAdmitted = z.object({
   roomTitle: z.string(),
   e2ee: E2eeMode,
   e2eeKey: z.string().optional(),
+  directCalls: z.boolean().optional(),
 });
 export type GuestAdmitted = z.infer<typeof GuestAdmitted>;
 export const GuestWaiting = z.object({

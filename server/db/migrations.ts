@@ -220,6 +220,12 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM settings WHERE key = 'guest-link-key';
     `,
   },
+  {
+    version: 3,
+    name: 'rooms: direct (peer-to-peer) two-person calls, on by default',
+    sqlite: `ALTER TABLE rooms ADD COLUMN direct_calls INTEGER NOT NULL DEFAULT 1;`,
+    postgres: `ALTER TABLE rooms ADD COLUMN direct_calls BIGINT NOT NULL DEFAULT 1;`,
+  },
 ];
 
 export function schemaVersion(db: SqliteHandle): number {

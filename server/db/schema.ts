@@ -48,6 +48,7 @@ export interface Schema {
     e2ee: 'off' | 'room-key' | 'passphrase';
     e2ee_key: string | null;
     guests_can_share: number;
+    direct_calls: number;
     created_at: number;
   };
   meetings: { id: string; room_name: string; started_at: number; ended_at: number | null };

@@ -108,7 +108,7 @@ export async function memberJoin(
   const role = host ? 'host' : 'member';
   const token = await ctx.livekit.token({ room: room.name, identity, displayName: user.displayName, role, userId: user.id });
   ctx.metrics.joins.inc({ role });
-  return { url: await ctx.livekit.clientUrl(), token, identity, role, ...e2eeFields(room) };
+  return { url: await ctx.livekit.clientUrl(), token, identity, role, ...e2eeFields(room), directCalls: room.options.directCalls };
 }
 
 /** A guest's join token, once a guest may enter (no lobby, or admitted). */
@@ -135,6 +135,7 @@ export async function guestAdmission(ctx: AppContext, room: RoomRecord, displayN
     room: room.name,
     roomTitle: room.title,
     ...e2eeFields(room),
+    directCalls: room.options.directCalls,
   };
 }
 

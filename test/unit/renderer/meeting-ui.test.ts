@@ -166,7 +166,7 @@ describe('meeting controls', { timeout: 15_000 }, () => {
       ...{ key: 'ada/TR_v', identity: 'ada', participantName: 'Ada', source: 'camera', kind: 'video', direction: 'in', quality: 'good' },
       layer: { layer: 'high', width: 1280, height: 720, fps: 30, kbps: 850 },
     };
-    f.stats.set({ tracks: [track], quality: { ada: 'good' } });
+    f.stats.set({ tracks: [track], quality: { ada: 'good' }, route: 'server' });
     await fireEvent.click(button('More options'));
     await fireEvent.click(await screen.findByRole('menuitem', { name: 'Show connection stats' }));
     await tick();

@@ -6,12 +6,17 @@ import { advertiseCodecSupport } from '../media/codecs';
 import type { E2eeSetup } from '../media/e2ee';
 import { audioPublishOptions } from '../media/microphone';
 import { connectOptions, createRoomOptions } from '../media/room';
+import { deriveAuthKey } from '../p2p/auth';
+import { DirectCall } from '../p2p/direct-call';
 import { Chat } from './chat';
 import { Hands } from './hands';
+import { exposeDirectCall } from './test-hooks';
 
 export interface JoinCredentials {
   url: string;
   token: string;
+  /** The room option: two-person calls go direct (peer to peer). Absent from older servers: on. */
+  directCalls?: boolean | undefined;
 }
 
 export interface JoinMedia {
@@ -25,6 +30,8 @@ export interface ConnectedRoom {
   room: Room;
   hands: Hands;
   chat: Chat;
+  /** Direct media while the room is two Parley clients (docs/media.md#direct-calls). */
+  direct: DirectCall;
 }
 
 /** Creates the Room (with the media module's options) and connects it. */
@@ -54,6 +61,18 @@ export async function connectRoom(creds: JoinCredentials, media: JoinMedia): Pro
     const e2ee = media.e2ee;
     room.once(RoomEvent.Disconnected, () => e2ee.dispose());
   }
+  // In an encrypted room a direct connection must prove the room's secret (p2p/auth.ts).
+  const secret = media.e2ee?.secret;
+  const direct = new DirectCall(room, {
+    allowed: creds.directCalls ?? true,
+    authKey: secret ? deriveAuthKey(secret, room.name) : null,
+  });
+  const stopDirect = direct.start();
+  const hideDirect = exposeDirectCall(direct);
+  room.once(RoomEvent.Disconnected, () => {
+    stopDirect();
+    hideDirect();
+  });
   if (media.audioOutputId) void room.switchActiveDevice('audiooutput', media.audioOutputId).catch(() => undefined);
   // The media module's codec advertisement. Needs canUpdateOwnMetadata, which the team server does
   // not grant today; without it sharers fall back to VP8 for everyone, so this is best effort.
@@ -65,5 +84,5 @@ export async function connectRoom(creds: JoinCredentials, media: JoinMedia): Pro
       source: video ? Track.Source.Camera : Track.Source.Microphone,
     });
   }
-  return { room, hands, chat };
+  return { room, hands, chat, direct };
 }

@@ -45,11 +45,20 @@ export interface MeetingSource {
   leave(): Promise<void>;
 }
 
-export function roomSource({ room, hands, chat }: ConnectedRoom): MeetingSource {
+export function roomSource({ room, hands, chat, direct }: ConnectedRoom): MeetingSource {
   return {
-    participants: observeParticipants(room, hands),
+    // A direct call changes only where the bytes come from: the same snapshots, the same stats.
+    participants: observeParticipants(room, hands, direct),
     connection: observeConnection(room),
-    stats: observeStats(room),
+    stats: observeStats(room, 2000, {
+      get connection() {
+        return direct.connection;
+      },
+      get route() {
+        return direct.route;
+      },
+      trackFor: (identity, source) => direct.directTrackFor(identity, source),
+    }),
     devices: (kind) => observeDevices(kind),
     activeDevice: (kind) => observeActiveDevice(room, kind),
     onChat: (handler) => chat.onMessage(handler),

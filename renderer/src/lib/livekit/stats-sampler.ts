@@ -26,9 +26,21 @@ export interface TrackStats extends DerivedRtp {
 export interface StatsSample {
   tracks: TrackStats[];
   quality: Record<string, QualityLevel>;
+  /** 'direct' while the call's media runs over a direct connection between the two of you. */
+  route: 'direct' | 'server';
 }
 
-export const EMPTY_SAMPLE: StatsSample = { tracks: [], quality: {} };
+export const EMPTY_SAMPLE: StatsSample = { tracks: [], quality: {}, route: 'server' };
+
+/** A direct (peer-to-peer) connection carrying some of the call's media (lib/p2p/direct-call.ts). */
+export interface DirectStatsSource {
+  /** The connection while it is up, else null. */
+  readonly connection: StatsSource | null;
+  /** The track a remote medium arrives on directly, when it does (its MediaStreamTrack id is in the report). */
+  trackFor(identity: string, source: Track.Source): { mediaStreamTrack: MediaStreamTrack } | undefined;
+  /** 'direct' when what we send goes over it too. */
+  readonly route: 'direct' | 'server';
+}
 
 function sourceOf(source: Track.Source): TrackStats['source'] {
   switch (source) {
@@ -64,7 +76,7 @@ function peerConnections(room: Room): { publisher?: StatsSource; subscriber?: St
   return pcs && typeof pcs === 'object' ? (pcs as { publisher?: StatsSource; subscriber?: StatsSource }) : null;
 }
 
-export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsSample> {
+export function observeStats(room: Room, intervalMs = 2000, direct: DirectStatsSource | null = null): Subscribable<StatsSample> {
   return {
     subscribe(run) {
       const previous = new Map<string, RawRtp>();
@@ -73,6 +85,14 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
       let timer: ReturnType<typeof setTimeout> | undefined;
 
       type Reports = { in: Map<string, Entry[]>; out: Map<string, Entry[]> } | null;
+      type Direct = { in: Map<string, Entry[]>; out: Map<string, Entry[]>; route: 'direct' | 'server' } | null;
+      const directReports = async (): Promise<Direct> => {
+        const pc = direct?.connection;
+        if (!direct || !pc) return null;
+        const report = await pc.getStats()?.catch(() => undefined);
+        const entries = report ? ([...report.values()] as Entry[]) : [];
+        return { in: splitByTrack(entries, 'in'), out: splitByTrack(entries, 'out'), route: direct.route };
+      };
       const connectionReports = async (): Promise<Reports> => {
         const pcs = peerConnections(room);
         if (!pcs) return null;
@@ -87,7 +107,14 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
         return { in: merge('in'), out: merge('out') };
       };
 
-      const trackEntries = async (reports: Reports, p: Participant, track: Track): Promise<Entry[] | undefined> => {
+      const trackEntries = async (reports: Reports, d: Direct, p: Participant, track: Track | undefined): Promise<Entry[] | undefined> => {
+        if (d && p.isLocal && d.route === 'direct' && track) {
+          // What the other person receives is what we send directly; the SFU copy is idle.
+          const id = (track as LocalTrack).getProcessor?.()?.processedTrack?.id ?? track.mediaStreamTrack.id;
+          const entries = d.out.get(id);
+          if (entries) return entries;
+        }
+        if (!track) return undefined;
         if (!reports) {
           const report = await track.getRTCStatsReport().catch(() => undefined);
           return report ? ([...report.values()] as Entry[]) : undefined;
@@ -98,15 +125,16 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
         return (p.isLocal ? reports.out : reports.in).get(id);
       };
 
-      const sampleParticipant = async (reports: Reports, p: Participant): Promise<TrackStats[]> => {
+      const sampleParticipant = async (reports: Reports, d: Direct, p: Participant): Promise<TrackStats[]> => {
         const out: TrackStats[] = [];
         for (const pub of p.trackPublications.values()) {
           const track = pub.track;
-          if (!track || pub.isMuted) continue;
-          const entries = await trackEntries(reports, p, track);
+          const viaDirect = !p.isLocal && d ? direct?.trackFor(p.identity, pub.source) : undefined;
+          if ((!track && !viaDirect) || pub.isMuted) continue;
+          const entries = viaDirect ? d?.in.get(viaDirect.mediaStreamTrack.id) : await trackEntries(reports, d, p, track);
           if (!entries) continue;
           const direction = p.isLocal ? 'out' : 'in';
-          const kind = track.kind === Track.Kind.Audio ? 'audio' : 'video';
+          const kind = pub.kind === Track.Kind.Audio ? 'audio' : 'video';
           const raw = readRtp(entries, direction);
           if (!raw) continue;
           const key = `${p.identity}/${pub.trackSid}`;
@@ -152,13 +180,13 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
         if (stopped) return;
         if (room.state === 'connected') {
           const people: Participant[] = [room.localParticipant, ...room.remoteParticipants.values()];
-          const reports = await connectionReports().catch(() => null);
-          const tracks = (await Promise.all(people.map((p) => sampleParticipant(reports, p)))).flat();
+          const [reports, d] = await Promise.all([connectionReports().catch(() => null), directReports().catch(() => null)]);
+          const tracks = (await Promise.all(people.map((p) => sampleParticipant(reports, d, p)))).flat();
           const byPerson = new Map<string, QualityLevel[]>();
           for (const t of tracks) byPerson.set(t.identity, [...(byPerson.get(t.identity) ?? []), t.quality]);
           const quality: Record<string, QualityLevel> = {};
           for (const p of people) quality[p.identity] = worstQuality(byPerson.get(p.identity) ?? []);
-          if (!stopped) run({ tracks, quality });
+          if (!stopped) run({ tracks, quality, route: d?.route ?? 'server' });
         }
         if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
       };

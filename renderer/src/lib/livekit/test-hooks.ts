@@ -2,12 +2,23 @@
 // SFU connection would. Installed only when the page was opened with the test flag set, so a normal
 // page exposes nothing.
 import type { Room } from 'livekit-client';
+import type { DirectCall } from '../p2p/direct-call';
 
 declare global {
   interface Window {
     __parleyTestHooks?: boolean;
     __parleyTest?: { simulate(scenario: 'signal-reconnect' | 'full-reconnect' | 'resume-reconnect'): Promise<void> };
+    /** The call's direct-connection machinery, for tests that read its route and its RTCPeerConnection. */
+    __parleyDirect?: DirectCall;
   }
+}
+
+export function exposeDirectCall(direct: DirectCall): () => void {
+  if (typeof window === 'undefined' || window.__parleyTestHooks !== true) return () => undefined;
+  window.__parleyDirect = direct;
+  return () => {
+    if (window.__parleyDirect === direct) delete window.__parleyDirect;
+  };
 }
 
 export function exposeTestHooks(room: Room): () => void {

@@ -1,6 +1,15 @@
-// Plain data the state and components work with. LiveKit objects appear only as opaque track
-// handles to attach to <video>/<audio>, so state can be tested without a Room.
-import type { Track } from 'livekit-client';
+// Plain data the state and components work with. Tracks appear only as opaque handles to attach
+// to <video>/<audio>, so state can be tested without a Room.
+
+/**
+ * What a tile or an audio element needs from a track. A LiveKit track is one; so is a track that
+ * arrives over a direct (peer-to-peer) connection (lib/p2p/direct-track.ts).
+ */
+export interface TrackHandle {
+  readonly sid?: string | undefined;
+  attach(element: HTMLMediaElement): HTMLMediaElement;
+  detach(element: HTMLMediaElement): HTMLMediaElement;
+}
 
 export type Role = 'host' | 'member' | 'guest';
 
@@ -18,11 +27,11 @@ export interface ParticipantSnapshot {
   speaking: boolean;
   /** ms since epoch when the hand went up (the raiser's clock), null when down. See hands.ts. */
   handRaisedAt: number | null;
-  cameraTrack: Track | null;
-  micTrack: Track | null;
+  cameraTrack: TrackHandle | null;
+  micTrack: TrackHandle | null;
   /** Present while this participant shares a screen. */
-  screenTrack: Track | null;
-  screenAudioTrack: Track | null;
+  screenTrack: TrackHandle | null;
+  screenAudioTrack: TrackHandle | null;
   /** The SFU lets them share a screen (guests only when the room allows it). */
   canShareScreen: boolean;
 }

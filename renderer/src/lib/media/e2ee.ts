@@ -8,9 +8,12 @@ import type { E2eeMode } from '@contracts/api';
 import { describeDecryptionError, type DecryptionProblem } from './decryption-problems';
 import { checkPassphrase, decodeRoomKey } from './e2ee-keys';
 import { MediaSettingsError } from './errors';
+import type { E2eeSecret } from '../p2p/auth';
 
 export interface E2eeSetup {
   mode: Exclude<E2eeMode, 'off'>;
+  /** The validated secret, for signing a direct call's offer and answer (p2p/auth.ts); stays in memory. */
+  secret: E2eeSecret;
   /** Pass as `createRoomOptions({ e2ee: setup })`. */
   roomOptions: E2EEOptions;
   /**
@@ -38,6 +41,7 @@ export async function createE2eeSetup(mode: Exclude<E2eeMode, 'off'>, secret: st
   const worker = new E2eeWorker();
   return {
     mode,
+    secret: typeof material === 'string' ? { mode: 'passphrase', passphrase: material } : { mode: 'room-key', key: material },
     roomOptions: { keyProvider, worker },
     async enable(room: Room) {
       // The key is set after the Room has subscribed to the provider, or the E2EE manager misses it.

@@ -16,6 +16,8 @@ export interface RoomOptionsEdit {
   e2ee: E2eeMode;
   /** Guests may share their screen (otherwise camera and microphone only). */
   guestsCanShare: boolean;
+  /** Two-person calls go direct (peer to peer). */
+  directCalls: boolean;
 }
 
 export class AdminState {

@@ -1,0 +1,603 @@
+// Decides and runs direct (peer-to-peer) media for a two-person call on top of a connected LiveKit
+// Room. The Room stays the source of truth for who is here, who publishes what and who is muted;
+// the direct connection only carries the bytes. It starts on the SFU, goes direct in the background
+// once both sides can, and switches back make-before-break (SFU subscribed and flowing before the
+// direct connection closes) when a third participant arrives. What the meeting view shows comes
+// out of trackFor(), so tiles and audio elements render either path the same way.
+import {
+  ConnectionState,
+  ParticipantKind,
+  RoomEvent,
+  Track,
+  type LocalTrack,
+  type RemoteParticipant,
+  type RemoteTrack,
+  type RemoteTrackPublication,
+  type Room,
+} from 'livekit-client';
+import { writable, type Subscribable, type Unsubscribe } from '../livekit/subscribable';
+import type { TrackHandle } from '../livekit/types';
+import { DirectTrack } from './direct-track';
+import { livekitSignaling, type SignalingChannel } from './livekit-signaling';
+import { createP2pLog, type P2pLog } from './log';
+import { chooseSourcePath, decideDirectCall, isOfferer, type DirectCallDecision } from './policy';
+import { PeerSession } from './peer-session';
+import { decodeMessage, newSessionId, P2P_PROTOCOL_VERSION, type P2pMessage } from './signaling';
+import { DIRECT_SOURCES, directSourceOf, LIVEKIT_SOURCE, SOURCE_KIND, type DirectSource } from './sources';
+
+export type DirectRoute = 'direct' | 'server';
+
+export interface DirectStatus {
+  /** 'direct' while the other person's media reaches us over the direct connection. */
+  route: DirectRoute;
+  phase: 'off' | 'connecting' | 'direct' | 'leaving';
+  peer: string | null;
+}
+
+export interface DirectCallOptions {
+  /** The room option "two-person calls connect directly", as the join response carried it. */
+  allowed: boolean;
+  /** In an encrypted room, the key offers and answers are signed with (auth.ts); null when unencrypted. */
+  authKey?: Promise<CryptoKey | null> | CryptoKey | null;
+  signaling?: SignalingChannel;
+  log?: P2pLog;
+  /** The ICE servers; by default the SFU's own STUN/TURN from its join response. */
+  rtcConfig?: () => RTCConfiguration;
+  RTCPeerConnection?: typeof RTCPeerConnection;
+  /** ICE + DTLS must finish within this, or the call stays on the SFU with this peer. */
+  connectTimeoutMs?: number;
+  /** After going back to the SFU, how long the room must stay at two before trying direct again. */
+  retryDelayMs?: number;
+  tickMs?: number;
+}
+
+const DEFAULTS = { connectTimeoutMs: 6000, retryDelayMs: 3000, tickMs: 250 };
+/** Switching back to the SFU: how long each medium may take to flow there before we go anyway. */
+const SFU_WAIT_MS = 4000;
+/** And how long we keep the direct connection for a peer that never confirms it switched too. */
+const LEAVE_DEADLINE_MS = 8000;
+/** After moving a medium to direct, how long the SFU copy is kept if no element confirms playing. */
+const UNSUBSCRIBE_GRACE_MS = 2000;
+
+interface SourceState {
+  using: 'direct' | 'sfu';
+  live: boolean;
+  liveSince: number;
+  lastPackets: number;
+  lastPacketAt: number;
+  handle: DirectTrack | null;
+  /** When it moved to direct: the SFU copy is dropped once the direct one plays or after a grace. */
+  directSince: number;
+  /** Switching back: when we asked the SFU for it. */
+  sfuAskedAt: number;
+}
+
+interface Active {
+  session: PeerSession;
+  sources: Map<DirectSource, SourceState>;
+  connectedAt: number;
+  leavingSince: number | null;
+  sentSwitched: boolean;
+  gotSwitched: boolean;
+}
+
+/** The SFU's ICE servers, from livekit-client's engine (its typings mark the field internal; no public API). */
+export function sfuRtcConfig(room: Room): RTCConfiguration {
+  const engine: unknown = room.engine;
+  const join = engine && typeof engine === 'object' && 'latestJoinResponse' in engine ? engine.latestJoinResponse : undefined;
+  const servers = join && typeof join === 'object' && 'iceServers' in join && Array.isArray(join.iceServers) ? join.iceServers : [];
+  const iceServers: RTCIceServer[] = [];
+  for (const s of servers as { urls?: unknown; username?: unknown; credential?: unknown }[]) {
+    const urls = Array.isArray(s.urls) ? s.urls.filter((u): u is string => typeof u === 'string') : [];
+    if (!urls.length) continue;
+    iceServers.push({
+      urls,
+      ...(typeof s.username === 'string' && s.username ? { username: s.username } : {}),
+      ...(typeof s.credential === 'string' && s.credential ? { credential: s.credential } : {}),
+    });
+  }
+  return { iceServers };
+}
+
+function freshSource(now: number): SourceState {
+  return { using: 'sfu', live: false, liveSince: now, lastPackets: 0, lastPacketAt: 0, handle: null, directSince: 0, sfuAskedAt: 0 };
+}
+
+function localTrackFor(room: Room, source: DirectSource): MediaStreamTrack | null {
+  const pub = room.localParticipant.getTrackPublication(LIVEKIT_SOURCE[source]);
+  const track = pub?.track as LocalTrack | undefined;
+  if (!pub || pub.isMuted || !track) return null;
+  // With a background effect on, the processed camera is what the SFU gets; the peer gets the same.
+  return track.getProcessor()?.processedTrack ?? track.mediaStreamTrack;
+}
+
+/** True once the SFU copy of a track is arriving: packets counted where getStats serves, else the SFU's word. */
+async function sfuFlowing(track: RemoteTrack | undefined): Promise<boolean> {
+  if (!track) return false;
+  try {
+    const report = await track.receiver?.getStats();
+    if (report) {
+      let packets = 0;
+      report.forEach((s: { type: string; packetsReceived?: number }) => {
+        if (s.type === 'inbound-rtp') packets += s.packetsReceived ?? 0;
+      });
+      return packets > 0;
+    }
+  } catch {
+    // Some WebRTC implementations (Node's) have no per-receiver stats: fall through.
+  }
+  return track.streamState === Track.StreamState.Active;
+}
+
+export class DirectCall {
+  readonly #room: Room;
+  readonly #o: Required<Omit<DirectCallOptions, 'authKey' | 'RTCPeerConnection' | 'signaling' | 'log' | 'rtcConfig'>> &
+    Pick<DirectCallOptions, 'RTCPeerConnection'>;
+  readonly #signaling: SignalingChannel;
+  readonly #log: P2pLog;
+  readonly #rtcConfig: () => RTCConfiguration;
+  readonly #status = writable<DirectStatus>({ route: 'server', phase: 'off', peer: null });
+  readonly #changes = new Set<() => void>();
+  readonly #hellos = new Map<string, { allow: boolean }>();
+  readonly #failed = new Set<string>();
+  /** Session ids that ended: a message for one of them is stale. */
+  readonly #ended = new Set<string>();
+  #authKey: CryptoKey | null = null;
+  #authReady: boolean;
+  #active: Active | null = null;
+  #nextAttemptAt = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #ticking = false;
+  #again = false;
+  #stops: Unsubscribe[] = [];
+  #lastDecision: DirectCallDecision['direct'] | string = '';
+
+  constructor(room: Room, options: DirectCallOptions) {
+    this.#room = room;
+    this.#o = {
+      allowed: options.allowed,
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+      retryDelayMs: options.retryDelayMs ?? DEFAULTS.retryDelayMs,
+      tickMs: options.tickMs ?? DEFAULTS.tickMs,
+      RTCPeerConnection: options.RTCPeerConnection,
+    };
+    this.#signaling = options.signaling ?? livekitSignaling(room);
+    this.#log = options.log ?? createP2pLog();
+    this.#rtcConfig = options.rtcConfig ?? (() => sfuRtcConfig(room));
+    const key = options.authKey ?? null;
+    this.#authReady = key === null;
+    if (key instanceof Promise) {
+      key.then(
+        (k) => {
+          this.#authKey = k;
+          this.#authReady = true;
+          this.#kick();
+        },
+        (err: unknown) => this.#log.warn('auth-key-failed', 'P2P_AUTH_KEY', { error: String(err) }),
+      );
+    } else if (key) {
+      this.#authKey = key;
+      this.#authReady = true;
+    }
+  }
+
+  /** Current route and phase, then every change (for the stats panel and the call's mode label). */
+  get status(): Subscribable<DirectStatus> {
+    return this.#status;
+  }
+
+  /** Fires when trackFor() would answer differently (the participant snapshot re-reads). */
+  onChange(run: () => void): Unsubscribe {
+    this.#changes.add(run);
+    return () => this.#changes.delete(run);
+  }
+
+  /** The direct track to show for this participant's medium, or undefined to use LiveKit's own. */
+  trackFor(identity: string, source: Track.Source): TrackHandle | undefined {
+    const a = this.#active;
+    const s = directSourceOf(source);
+    if (!a || !s || a.session.remoteIdentity !== identity) return undefined;
+    const st = a.sources.get(s);
+    return st?.using === 'direct' && st.handle ? st.handle : undefined;
+  }
+
+  /** Like trackFor, with the received MediaStreamTrack (the stats sampler finds it in the report by id). */
+  directTrackFor(identity: string, source: Track.Source): DirectTrack | undefined {
+    const t = this.trackFor(identity, source);
+    return t instanceof DirectTrack ? t : undefined;
+  }
+
+  get route(): DirectRoute {
+    return this.#status.get().route;
+  }
+
+  /** The direct connection while it is up (stats, tests), else null. */
+  get connection(): RTCPeerConnection | null {
+    const a = this.#active;
+    return a?.session.connected ? a.session.pc : null;
+  }
+
+  start(): Unsubscribe {
+    const room = this.#room;
+    this.#stops.push(this.#signaling.onMessage((from, text) => void this.#onSignal(from, text)));
+    const kick = (): void => this.#kick();
+    const onJoin = (p: RemoteParticipant): void => {
+      this.#sendHello(p.identity, false);
+      this.#kick();
+    };
+    const onLeave = (p: RemoteParticipant): void => {
+      this.#hellos.delete(p.identity);
+      this.#failed.delete(p.identity);
+      // Removed by a host, or gone: nothing more flows to or from them directly, whatever their client does.
+      if (this.#active?.session.remoteIdentity === p.identity) this.#end('peer-left', false);
+      this.#kick();
+    };
+    const onConnection = (state: ConnectionState): void => {
+      if (state === ConnectionState.Connected) this.#helloEveryone();
+      if (state === ConnectionState.Disconnected) this.#end('room-disconnected', false);
+      this.#kick();
+    };
+    const onDevice = (kind: MediaDeviceKind, id: string): void => {
+      if (kind !== 'audiooutput') return;
+      for (const st of this.#active?.sources.values() ?? []) st.handle?.setSinkId(id);
+    };
+    const events = [
+      RoomEvent.TrackPublished,
+      RoomEvent.TrackUnpublished,
+      RoomEvent.TrackMuted,
+      RoomEvent.TrackUnmuted,
+      RoomEvent.TrackSubscribed,
+      RoomEvent.TrackUnsubscribed,
+      RoomEvent.LocalTrackPublished,
+      RoomEvent.LocalTrackUnpublished,
+      RoomEvent.ParticipantPermissionsChanged,
+    ] as const;
+    for (const e of events) room.on(e, kick);
+    room.on(RoomEvent.ParticipantConnected, onJoin);
+    room.on(RoomEvent.ParticipantDisconnected, onLeave);
+    room.on(RoomEvent.ConnectionStateChanged, onConnection);
+    room.on(RoomEvent.ActiveDeviceChanged, onDevice);
+    this.#stops.push(() => {
+      for (const e of events) room.off(e, kick);
+      room.off(RoomEvent.ParticipantConnected, onJoin);
+      room.off(RoomEvent.ParticipantDisconnected, onLeave);
+      room.off(RoomEvent.ConnectionStateChanged, onConnection);
+      room.off(RoomEvent.ActiveDeviceChanged, onDevice);
+    });
+    this.#timer = setInterval(() => this.#kick(), this.#o.tickMs);
+    if (room.state === ConnectionState.Connected) this.#helloEveryone();
+    this.#kick();
+    return () => this.stop();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    for (const s of this.#stops.splice(0)) s();
+    this.#end('stopped', false);
+    this.#changes.clear();
+  }
+
+  // ---- signaling -----------------------------------------------------------------------------
+
+  #send(to: string, message: P2pMessage): void {
+    void this.#signaling.send(to, message).catch((err: unknown) => {
+      this.#log.warn('send-failed', 'P2P_SEND', { to, type: message.t, error: String(err) });
+    });
+  }
+
+  #sendHello(to: string, ack: boolean): void {
+    this.#send(to, { t: 'hello', v: P2P_PROTOCOL_VERSION, allow: this.#o.allowed, ack });
+  }
+
+  #helloEveryone(): void {
+    for (const p of this.#room.remoteParticipants.values()) this.#sendHello(p.identity, false);
+  }
+
+  async #onSignal(from: string, text: string): Promise<void> {
+    const decoded = decodeMessage(text);
+    if (!decoded.ok) {
+      this.#log.warn('signal-ignored', decoded.code, { from, detail: decoded.detail });
+      return;
+    }
+    const msg = decoded.message;
+    if (!this.#room.remoteParticipants.has(from)) {
+      this.#log.warn('signal-ignored', 'P2P_WRONG_SENDER', { from, type: msg.t });
+      return;
+    }
+    if (msg.t === 'hello') {
+      this.#hellos.set(from, { allow: msg.allow });
+      if (!msg.ack) this.#sendHello(from, true);
+      this.#kick();
+      return;
+    }
+    const a = this.#active;
+    if (msg.t === 'offer') {
+      await this.#onOffer(from, msg);
+      return;
+    }
+    if (!a || a.session.id !== msg.session || a.session.remoteIdentity !== from) {
+      const code = this.#ended.has(msg.session)
+        ? 'P2P_STALE_SESSION'
+        : a && a.session.id === msg.session
+          ? 'P2P_WRONG_SENDER'
+          : 'P2P_UNKNOWN_SESSION';
+      this.#log.warn('signal-ignored', code, { from, type: msg.t, session: msg.session });
+      return;
+    }
+    switch (msg.t) {
+      case 'answer':
+        if (!(await a.session.acceptAnswer(msg))) this.#end('bad-answer', true, 'failed');
+        break;
+      case 'ice':
+        await a.session.addCandidate(msg);
+        break;
+      case 'switched':
+        a.gotSwitched = true;
+        this.#kick();
+        break;
+      case 'bye':
+        this.#log.info('peer-bye', { session: msg.session, reason: msg.reason });
+        if (msg.reason === 'failed') this.#failed.add(from);
+        this.#end(`peer-${msg.reason}`, false);
+        break;
+    }
+  }
+
+  async #onOffer(from: string, msg: Extract<P2pMessage, { t: 'offer' }>): Promise<void> {
+    const me = this.#room.localParticipant.identity;
+    if (this.#ended.has(msg.session) || this.#active?.session.id === msg.session) {
+      this.#log.warn('signal-ignored', 'P2P_STALE_SESSION', { from, type: 'offer', session: msg.session });
+      return;
+    }
+    if (isOfferer(me, from)) {
+      this.#log.warn('signal-ignored', 'P2P_UNEXPECTED', { from, type: 'offer', why: 'we offer to this peer' });
+      return;
+    }
+    const decision = this.#decide();
+    if (!decision.direct || decision.peer !== from) {
+      this.#log.info('offer-declined', { from, why: decision.direct ? 'other-peer' : decision.why });
+      this.#send(from, { t: 'bye', session: msg.session, reason: 'declined' });
+      return;
+    }
+    // The peer started over (its previous attempt ended on its side): ours is stale.
+    if (this.#active) this.#end('peer-restarted', false);
+    const a = this.#newActive(msg.session, 'answerer', from);
+    if (!(await a.session.acceptOffer(msg))) {
+      if (this.#active === a) this.#end('bad-offer', true, 'failed');
+    }
+  }
+
+  // ---- the session ---------------------------------------------------------------------------
+
+  #newActive(id: string, role: 'offerer' | 'answerer', peer: string): Active {
+    const now = Date.now();
+    const sources = new Map<DirectSource, SourceState>(DIRECT_SOURCES.map((s) => [s, freshSource(now)]));
+    const session: PeerSession = new PeerSession({
+      id,
+      role,
+      localIdentity: this.#room.localParticipant.identity,
+      remoteIdentity: peer,
+      rtcConfig: this.#rtcConfig(),
+      authKey: this.#authKey,
+      send: (m) => this.#send(peer, m),
+      log: this.#log,
+      connectTimeoutMs: this.#o.connectTimeoutMs,
+      onConnected: () => {
+        if (this.#active?.session === session) this.#active.connectedAt = Date.now();
+        this.#kick();
+      },
+      onFailed: (code) => {
+        if (this.#active?.session !== session) return;
+        this.#failed.add(peer);
+        this.#log.info('staying-on-sfu', { peer, code });
+        this.#end(code, true, 'failed');
+      },
+      ...(this.#o.RTCPeerConnection ? { RTCPeerConnection: this.#o.RTCPeerConnection } : {}),
+    });
+    const a: Active = {
+      session,
+      sources,
+      connectedAt: Number.POSITIVE_INFINITY,
+      leavingSince: null,
+      sentSwitched: false,
+      gotSwitched: false,
+    };
+    this.#active = a;
+    void session.setSending(this.#localTracks());
+    this.#log.info('session-start', { session: id, role, peer });
+    this.#publishStatus();
+    return a;
+  }
+
+  /**
+   * Ends the direct connection. Media the view shows from it goes back to LiveKit's own tracks (the
+   * SFU subscriptions are asked for again); `tell` says bye to the peer.
+   */
+  #end(why: string, tell: boolean, reason: 'failed' | 'closed' = 'closed'): void {
+    const a = this.#active;
+    if (!a) return;
+    this.#active = null;
+    this.#ended.add(a.session.id);
+    if (tell) this.#send(a.session.remoteIdentity, { t: 'bye', session: a.session.id, reason });
+    a.session.close();
+    const peer = this.#room.remoteParticipants.get(a.session.remoteIdentity);
+    for (const s of DIRECT_SOURCES) peer?.getTrackPublication(LIVEKIT_SOURCE[s])?.setSubscribed(true);
+    this.#nextAttemptAt = Date.now() + this.#o.retryDelayMs;
+    this.#log.info('session-end', { session: a.session.id, why });
+    this.#emitChange();
+    this.#publishStatus();
+  }
+
+  #localTracks(): Map<DirectSource, MediaStreamTrack | null> {
+    return new Map(DIRECT_SOURCES.map((s) => [s, localTrackFor(this.#room, s)]));
+  }
+
+  #decide(): DirectCallDecision {
+    const room = this.#room;
+    return decideDirectCall({
+      connected: room.state === ConnectionState.Connected,
+      allowedHere: this.#o.allowed,
+      remotes: [...room.remoteParticipants.values()].map((p) => ({ identity: p.identity, standard: p.kind === ParticipantKind.STANDARD })),
+      hellos: this.#hellos,
+      failed: this.#failed,
+      authReady: this.#authReady,
+    });
+  }
+
+  #kick(): void {
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#ticking = true;
+    void this.#tick()
+      .catch((err: unknown) => this.#log.warn('tick-failed', 'P2P_INTERNAL', { error: String(err) }))
+      .finally(() => {
+        this.#ticking = false;
+        if (this.#again) {
+          this.#again = false;
+          this.#kick();
+        }
+      });
+  }
+
+  async #tick(): Promise<void> {
+    const decision = this.#decide();
+    const key = decision.direct ? `direct:${decision.peer}` : decision.why;
+    if (key !== this.#lastDecision) {
+      this.#lastDecision = key;
+      this.#log.info('decision', decision.direct ? { direct: true, peer: decision.peer } : { direct: false, why: decision.why });
+    }
+    const a = this.#active;
+    if (!a) {
+      // Only when the room is at exactly two, and only the chosen side offers.
+      if (!decision.direct || Date.now() < this.#nextAttemptAt) return;
+      if (!isOfferer(this.#room.localParticipant.identity, decision.peer)) return;
+      const fresh = this.#newActive(newSessionId(), 'offerer', decision.peer);
+      await fresh.session.start().catch((err: unknown) => {
+        this.#log.warn('offer-failed', 'P2P_OFFER', { error: String(err) });
+        if (this.#active === fresh) this.#end('offer-failed', true, 'failed');
+      });
+      return;
+    }
+    if (a.leavingSince === null && (!decision.direct || decision.peer !== a.session.remoteIdentity)) {
+      // A third person (or anything else that ends "two Parley clients"): back to the SFU, make before break.
+      a.leavingSince = Date.now();
+      this.#log.info('switching-to-sfu', { session: a.session.id, why: decision.direct ? 'other-peer' : decision.why });
+      if (!a.session.connected) {
+        this.#end('not-needed', true, 'closed');
+        return;
+      }
+    }
+    await a.session.setSending(this.#localTracks());
+    await this.#steer(a);
+  }
+
+  /** Per medium: which path we receive it on, and the SFU subscriptions that follow from it. */
+  async #steer(a: Active): Promise<void> {
+    const peer = this.#room.remoteParticipants.get(a.session.remoteIdentity);
+    if (!peer) {
+      this.#end('peer-left', false);
+      return;
+    }
+    const now = Date.now();
+    const packets = a.session.connected ? await a.session.packetsReceived() : new Map<DirectSource, number>();
+    if (this.#active !== a) return;
+    const leaving = a.leavingSince !== null;
+    let changed = false;
+    let allOnSfu = true;
+    for (const source of DIRECT_SOURCES) {
+      const st = a.sources.get(source)!;
+      const pub = peer.getTrackPublication(LIVEKIT_SOURCE[source]) as RemoteTrackPublication | undefined;
+      const live = !!pub && !pub.isMuted;
+      if (live && !st.live) st.liveSince = now;
+      st.live = live;
+      const received = a.session.received(source);
+      // The enforcement that does not rely on the other client: what the SFU does not list as
+      // published and unmuted (a host muted it, permissions were revoked) is not played here.
+      if (received && received.enabled !== live) received.enabled = live;
+      const count = packets.get(source) ?? 0;
+      if (count > st.lastPackets) {
+        st.lastPackets = count;
+        st.lastPacketAt = now;
+      }
+      if (received && !st.handle) {
+        st.handle = new DirectTrack(received, `direct:${a.session.id}:${source}`, this.#room.getActiveDevice('audiooutput'));
+      }
+      const target = chooseSourcePath({
+        now,
+        directUp: a.session.connected && !leaving,
+        using: st.using,
+        live,
+        liveSince: st.liveSince,
+        connectedAt: a.connectedAt,
+        lastDirectPacketAt: st.lastPacketAt,
+      });
+      if (target === 'direct' && st.using === 'sfu' && st.handle) {
+        st.using = 'direct';
+        st.directSince = now;
+        changed = true;
+        this.#log.info('source-direct', { session: a.session.id, source });
+      } else if (target === 'sfu' && st.using === 'direct') {
+        // Make before break: the SFU copy first; the direct one stays on screen until it arrives.
+        if (pub && !pub.isDesired) pub.setSubscribed(true);
+        if (!st.sfuAskedAt) st.sfuAskedAt = now;
+        const track = pub?.track;
+        const ready = !live || (SOURCE_KIND[source] === 'video' ? !!track : await sfuFlowing(track)) || now - st.sfuAskedAt > SFU_WAIT_MS;
+        if (ready) {
+          st.using = 'sfu';
+          st.sfuAskedAt = 0;
+          changed = true;
+          this.#log.info('source-sfu', { session: a.session.id, source });
+        }
+      } else if (st.using === 'direct' && pub?.isDesired && (st.handle?.rendered || now - st.directSince > UNSUBSCRIBE_GRACE_MS)) {
+        // The direct copy plays: the SFU stops sending us this one (and the sender's encoder for it, via dynacast).
+        pub.setSubscribed(false);
+      }
+      if (st.using !== 'sfu') allOnSfu = false;
+      else if (
+        leaving &&
+        live &&
+        SOURCE_KIND[source] === 'video' &&
+        !(await sfuFlowing(pub?.track)) &&
+        now - a.leavingSince! < SFU_WAIT_MS
+      ) {
+        allOnSfu = false; // Keep the direct picture's source alive until the SFU picture flows.
+      }
+      if (this.#active !== a) return;
+    }
+    if (changed) this.#emitChange();
+    if (leaving) {
+      if (allOnSfu && !a.sentSwitched) {
+        a.sentSwitched = true;
+        this.#send(a.session.remoteIdentity, { t: 'switched', session: a.session.id });
+      }
+      if ((a.sentSwitched && a.gotSwitched) || now - a.leavingSince! > LEAVE_DEADLINE_MS) {
+        this.#end(a.sentSwitched && a.gotSwitched ? 'both-on-sfu' : 'leave-deadline', false);
+        return;
+      }
+    }
+    this.#publishStatus();
+  }
+
+  #publishStatus(): void {
+    const a = this.#active;
+    let next: DirectStatus;
+    if (!a) next = { route: 'server', phase: 'off', peer: null };
+    else {
+      const live = [...a.sources.values()].filter((s) => s.live);
+      const direct = a.session.connected && a.leavingSince === null && live.every((s) => s.using === 'direct');
+      next = {
+        route: direct ? 'direct' : 'server',
+        phase: a.leavingSince !== null ? 'leaving' : a.session.connected ? (direct ? 'direct' : 'connecting') : 'connecting',
+        peer: a.session.remoteIdentity,
+      };
+    }
+    const cur = this.#status.get();
+    if (cur.route !== next.route || cur.phase !== next.phase || cur.peer !== next.peer) this.#status.set(next);
+  }
+
+  #emitChange(): void {
+    for (const run of this.#changes) run();
+  }
+}
