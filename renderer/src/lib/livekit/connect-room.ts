@@ -46,6 +46,13 @@ export async function connectRoom(creds: JoinCredentials, media: JoinMedia): Pro
   hands.start();
   const chat = new Chat(room);
   room.once(RoomEvent.Disconnected, () => hands.stop());
+  // In an encrypted room a direct connection must prove the room's secret (p2p/auth.ts).
+  const secret = media.e2ee?.secret;
+  const direct = new DirectCall(room, {
+    allowed: creds.directCalls ?? true,
+    authKey: secret ? () => deriveAuthKey(secret, room.name) : null,
+  });
+  direct.listen();
   try {
     // Encryption is on before the first frame can leave (the media module's contract).
     if (media.e2ee) await media.e2ee.enable(room);
@@ -61,12 +68,6 @@ export async function connectRoom(creds: JoinCredentials, media: JoinMedia): Pro
     const e2ee = media.e2ee;
     room.once(RoomEvent.Disconnected, () => e2ee.dispose());
   }
-  // In an encrypted room a direct connection must prove the room's secret (p2p/auth.ts).
-  const secret = media.e2ee?.secret;
-  const direct = new DirectCall(room, {
-    allowed: creds.directCalls ?? true,
-    authKey: secret ? deriveAuthKey(secret, room.name) : null,
-  });
   const stopDirect = direct.start();
   const hideDirect = exposeDirectCall(direct);
   room.once(RoomEvent.Disconnected, () => {

@@ -37,8 +37,11 @@ export interface DirectStatus {
 export interface DirectCallOptions {
   /** The room option "two-person calls connect directly", as the join response carried it. */
   allowed: boolean;
-  /** In an encrypted room, the key offers and answers are signed with (auth.ts); null when unencrypted. */
-  authKey?: Promise<CryptoKey | null> | CryptoKey | null;
+  /**
+   * In an encrypted room, the key offers and answers are signed with (auth.ts); null when unencrypted.
+   * A function is called on start(), once the room (and its name) is known.
+   */
+  authKey?: Promise<CryptoKey | null> | CryptoKey | null | (() => Promise<CryptoKey | null>);
   signaling?: SignalingChannel;
   log?: P2pLog;
   /** The ICE servers; by default the SFU's own STUN/TURN from its join response. */
@@ -55,9 +58,11 @@ const DEFAULTS = { connectTimeoutMs: 6000, retryDelayMs: 3000, tickMs: 250 };
 /** Switching back to the SFU: how long each medium may take to flow there before we go anyway. */
 const SFU_WAIT_MS = 4000;
 /** And how long we keep the direct connection for a peer that never confirms it switched too. */
-const LEAVE_DEADLINE_MS = 8000;
+const LEAVE_DEADLINE_MS = 12_000;
 /** After moving a medium to direct, how long the SFU copy is kept if no element confirms playing. */
 const UNSUBSCRIBE_GRACE_MS = 2000;
+/** A hello from someone not (yet) in the room counts if they show up within this. */
+const EARLY_HELLO_MS = 10_000;
 
 interface SourceState {
   using: 'direct' | 'sfu';
@@ -68,8 +73,9 @@ interface SourceState {
   handle: DirectTrack | null;
   /** When it moved to direct: the SFU copy is dropped once the direct one plays or after a grace. */
   directSince: number;
-  /** Switching back: when we asked the SFU for it. */
+  /** Switching back: when we asked the SFU for it, and when the view moved to the SFU copy. */
   sfuAskedAt: number;
+  swappedAt: number;
 }
 
 interface Active {
@@ -100,7 +106,17 @@ export function sfuRtcConfig(room: Room): RTCConfiguration {
 }
 
 function freshSource(now: number): SourceState {
-  return { using: 'sfu', live: false, liveSince: now, lastPackets: 0, lastPacketAt: 0, handle: null, directSince: 0, sfuAskedAt: 0 };
+  return {
+    using: 'sfu',
+    live: false,
+    liveSince: now,
+    lastPackets: 0,
+    lastPacketAt: 0,
+    handle: null,
+    directSince: 0,
+    sfuAskedAt: 0,
+    swappedAt: 0,
+  };
 }
 
 function localTrackFor(room: Room, source: DirectSource): MediaStreamTrack | null {
@@ -111,22 +127,30 @@ function localTrackFor(room: Room, source: DirectSource): MediaStreamTrack | nul
   return track.getProcessor()?.processedTrack ?? track.mediaStreamTrack;
 }
 
-/** True once the SFU copy of a track is arriving: packets counted where getStats serves, else the SFU's word. */
-async function sfuFlowing(track: RemoteTrack | undefined): Promise<boolean> {
-  if (!track) return false;
+/**
+ * How far the SFU copy of a track got: packets arriving, and played (audio samples played out, video
+ * frames decoded, which the browser does only for a track on a playing element). Where a WebRTC
+ * implementation has no per-receiver stats (Node's), the SFU's word that it forwards stands for both.
+ */
+async function sfuProgress(track: RemoteTrack | undefined): Promise<{ arriving: boolean; played: boolean }> {
+  if (!track) return { arriving: false, played: false };
   try {
     const report = await track.receiver?.getStats();
     if (report) {
       let packets = 0;
-      report.forEach((s: { type: string; packetsReceived?: number }) => {
-        if (s.type === 'inbound-rtp') packets += s.packetsReceived ?? 0;
+      let played = 0;
+      report.forEach((s: { type: string; packetsReceived?: number; totalSamplesReceived?: number; framesDecoded?: number }) => {
+        if (s.type !== 'inbound-rtp') return;
+        packets += s.packetsReceived ?? 0;
+        played += (s.totalSamplesReceived ?? 0) + (s.framesDecoded ?? 0);
       });
-      return packets > 0;
+      return { arriving: packets > 0, played: played > 0 };
     }
   } catch {
-    // Some WebRTC implementations (Node's) have no per-receiver stats: fall through.
+    // No per-receiver stats here: fall through.
   }
-  return track.streamState === Track.StreamState.Active;
+  const active = track.streamState === Track.StreamState.Active;
+  return { arriving: active, played: active };
 }
 
 export class DirectCall {
@@ -164,8 +188,20 @@ export class DirectCall {
     this.#signaling = options.signaling ?? livekitSignaling(room);
     this.#log = options.log ?? createP2pLog();
     this.#rtcConfig = options.rtcConfig ?? (() => sfuRtcConfig(room));
-    const key = options.authKey ?? null;
-    this.#authReady = key === null;
+    this.#authKeyOption = options.authKey ?? null;
+    this.#authReady = this.#authKeyOption === null;
+  }
+
+  #authKeyOption: DirectCallOptions['authKey'];
+  /** Hellos from someone the room does not list yet (their hello can beat the SFU's news of them). */
+  readonly #earlyHellos = new Map<string, { allow: boolean; ack: boolean; at: number }>();
+  #listening: Unsubscribe | null = null;
+
+  #resolveAuthKey(): void {
+    const option = this.#authKeyOption;
+    this.#authKeyOption = null;
+    if (option === null || option === undefined) return;
+    const key = typeof option === 'function' ? option() : option;
     if (key instanceof Promise) {
       key.then(
         (k) => {
@@ -179,6 +215,15 @@ export class DirectCall {
       this.#authKey = key;
       this.#authReady = true;
     }
+  }
+
+  /**
+   * Starts listening for signaling. Call before the room connects, so a hello sent the moment we
+   * arrive is not lost; start() (after connecting) does it too if it was not done.
+   */
+  listen(): void {
+    if (this.#listening) return;
+    this.#listening = this.#signaling.onMessage((from, text) => void this.#onSignal(from, text));
   }
 
   /** Current route and phase, then every change (for the stats panel and the call's mode label). */
@@ -219,10 +264,18 @@ export class DirectCall {
 
   start(): Unsubscribe {
     const room = this.#room;
-    this.#stops.push(this.#signaling.onMessage((from, text) => void this.#onSignal(from, text)));
+    this.listen();
+    this.#resolveAuthKey();
+    this.#stops.push(() => {
+      this.#listening?.();
+      this.#listening = null;
+    });
     const kick = (): void => this.#kick();
     const onJoin = (p: RemoteParticipant): void => {
-      this.#sendHello(p.identity, false);
+      const early = this.#earlyHellos.get(p.identity);
+      this.#earlyHellos.delete(p.identity);
+      if (early && Date.now() - early.at < EARLY_HELLO_MS) this.#hellos.set(p.identity, { allow: early.allow });
+      if (!early?.ack) this.#sendHello(p.identity, !!early);
       this.#kick();
     };
     const onLeave = (p: RemoteParticipant): void => {
@@ -300,6 +353,10 @@ export class DirectCall {
       return;
     }
     const msg = decoded.message;
+    if (!this.#room.remoteParticipants.has(from) && msg.t === 'hello' && this.#earlyHellos.size < 16) {
+      this.#earlyHellos.set(from, { allow: msg.allow, ack: msg.ack, at: Date.now() });
+      return;
+    }
     if (!this.#room.remoteParticipants.has(from)) {
       this.#log.warn('signal-ignored', 'P2P_WRONG_SENDER', { from, type: msg.t });
       return;
@@ -543,10 +600,15 @@ export class DirectCall {
         if (pub && !pub.isDesired) pub.setSubscribed(true);
         if (!st.sfuAskedAt) st.sfuAskedAt = now;
         const track = pub?.track;
-        const ready = !live || (SOURCE_KIND[source] === 'video' ? !!track : await sfuFlowing(track)) || now - st.sfuAskedAt > SFU_WAIT_MS;
+        // Video hands over as soon as the SFU track exists (the tile keeps the direct picture until
+        // the new one has a frame); audio once its packets arrive (the new element starts silent
+        // and takes over when it plays).
+        const ready =
+          !live || (SOURCE_KIND[source] === 'video' ? !!track : (await sfuProgress(track)).arriving) || now - st.sfuAskedAt > SFU_WAIT_MS;
         if (ready) {
           st.using = 'sfu';
           st.sfuAskedAt = 0;
+          st.swappedAt = now;
           changed = true;
           this.#log.info('source-sfu', { session: a.session.id, source });
         }
@@ -555,14 +617,9 @@ export class DirectCall {
         pub.setSubscribed(false);
       }
       if (st.using !== 'sfu') allOnSfu = false;
-      else if (
-        leaving &&
-        live &&
-        SOURCE_KIND[source] === 'video' &&
-        !(await sfuFlowing(pub?.track)) &&
-        now - a.leavingSince! < SFU_WAIT_MS
-      ) {
-        allOnSfu = false; // Keep the direct picture's source alive until the SFU picture flows.
+      else if (leaving && live && st.swappedAt && now - st.swappedAt < SFU_WAIT_MS && !(await sfuProgress(pub?.track)).played) {
+        // The view plays the direct copy until the SFU one plays: the connection stays up until then.
+        allOnSfu = false;
       }
       if (this.#active !== a) return;
     }
