@@ -136,18 +136,18 @@ async function sfuProgress(track: RemoteTrack | undefined): Promise<{ arriving: 
   if (!track) return { arriving: false, played: false };
   try {
     const report = await track.receiver?.getStats();
-    if (report) {
-      let packets = 0;
-      let played = 0;
-      report.forEach((s: { type: string; packetsReceived?: number; totalSamplesReceived?: number; framesDecoded?: number }) => {
-        if (s.type !== 'inbound-rtp') return;
-        packets += s.packetsReceived ?? 0;
-        played += (s.totalSamplesReceived ?? 0) + (s.framesDecoded ?? 0);
-      });
-      return { arriving: packets > 0, played: played > 0 };
-    }
+    let streams = 0;
+    let packets = 0;
+    let played = 0;
+    report?.forEach((s: { type: string; packetsReceived?: number; totalSamplesReceived?: number; framesDecoded?: number }) => {
+      if (s.type !== 'inbound-rtp') return;
+      streams++;
+      packets += s.packetsReceived ?? 0;
+      played += (s.totalSamplesReceived ?? 0) + (s.framesDecoded ?? 0);
+    });
+    if (streams > 0) return { arriving: packets > 0, played: played > 0 };
   } catch {
-    // No per-receiver stats here: fall through.
+    // No per-receiver stats here: the SFU's word below.
   }
   const active = track.streamState === Track.StreamState.Active;
   return { arriving: active, played: active };
@@ -416,8 +416,12 @@ export class DirectCall {
       this.#send(from, { t: 'bye', session: msg.session, reason: 'declined' });
       return;
     }
-    // The peer started over (its previous attempt ended on its side): ours is stale.
-    if (this.#active) this.#end('peer-restarted', false);
+    // One session at a time: an offer while one is live (or being set up) is not ours to act on. A
+    // peer that really started over has said bye first, or its end has gone and ours fails on its own.
+    if (this.#active) {
+      this.#log.warn('signal-ignored', 'P2P_UNEXPECTED', { from, type: 'offer', session: msg.session, why: 'a session is live' });
+      return;
+    }
     const a = this.#newActive(msg.session, 'answerer', from);
     if (!(await a.session.acceptOffer(msg))) {
       if (this.#active === a) this.#end('bad-offer', true, 'failed');
