@@ -332,3 +332,71 @@ describe('two-person calls go direct; a third person moves everyone to the SFU',
     await expect.poll(() => tile(ada, 'Bob').count(), { timeout: 10_000 }).toBe(0);
   });
 });
+
+describe('direct calls in a passphrase-encrypted room', () => {
+  let stack: TestStack;
+  let browser: TestBrowser;
+  let admin: SignedIn;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    browser = await launchBrowser();
+    admin = await setupAdmin(stack, 'ada');
+    await addUser(stack, admin, 'bob');
+    await addUser(stack, admin, 'eve');
+    await admin.api.createRoom({ name: 'secret', title: 'Secret', options: { e2ee: 'passphrase' } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.teardown();
+  });
+
+  async function joinWith(page: Page, user: string, passphrase: string): Promise<string[]> {
+    const logs: string[] = [];
+    page.on('console', (m) => {
+      if (m.text().includes('"scope":"p2p"')) logs.push(m.text());
+    });
+    await signIn(page, stack.url, user, admin.password);
+    await page.getByRole('button', { name: 'Join Secret' }).click();
+    await page.getByLabel('Your camera preview').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Join now' }).click();
+    await page.getByLabel('Meeting passphrase').fill(passphrase);
+    await page.getByRole('button', { name: 'Join now' }).click();
+    await page.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 60_000 });
+    return logs;
+  }
+
+  it('the same passphrase goes direct (its offer and answer signed with it), still shown as encrypted', async () => {
+    const ada = await browser.newPage();
+    const bob = await browser.newPage();
+    await joinWith(ada, 'ada', 'correct horse battery');
+    await joinWith(bob, 'bob', 'correct horse battery');
+    for (const page of [ada, bob]) {
+      await expect.poll(() => route(page), { timeout: 30_000, interval: 250 }).toBe('direct');
+      await page.getByText('Encrypted', { exact: true }).waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.locator('[data-kind="camera"][data-video="on"]').count(), { timeout: 15_000 }).toBe(2);
+    }
+    await bob.getByRole('button', { name: 'Leave meeting' }).click();
+    await expect.poll(() => route(ada), { timeout: 15_000 }).toBe('server');
+    // A host leaves through the leave-or-end menu; without leaving, the SFU would keep her for a while.
+    await ada.getByRole('button', { name: 'Leave or end meeting' }).click();
+    await ada.getByRole('menuitem', { name: 'Leave meeting' }).click();
+    await ada.getByRole('heading', { name: 'Rooms' }).waitFor({ timeout: 15_000 });
+    await bob.close();
+    await ada.close();
+  });
+
+  it('a different passphrase cannot go direct: the MAC fails, the call stays on the SFU', async () => {
+    const ada = await browser.newPage();
+    const eve = await browser.newPage();
+    const adaLogs = await joinWith(ada, 'ada', 'correct horse battery');
+    const eveLogs = await joinWith(eve, 'eve', 'a guess that is wrong');
+    await expect.poll(() => [...adaLogs, ...eveLogs].some((l) => l.includes('P2P_BAD_MAC')), { timeout: 30_000, interval: 250 }).toBe(true);
+    for (const page of [ada, eve]) {
+      expect(await route(page)).toBe('server');
+      expect(await page.evaluate(() => !!window.__parleyDirect?.connection)).toBe(false);
+    }
+    // On the SFU, LiveKit's frame encryption tells Ada why Eve's picture does not show.
+    await ada.getByTestId('decryption-problem').waitFor({ timeout: 30_000 });
+  });
+});

@@ -7,7 +7,7 @@ import { createP2pLog, type P2pLogEntry } from '@renderer/lib/p2p/log';
 import { encodeMessage, newSessionId, P2P_TOPIC } from '@renderer/lib/p2p/signaling';
 import { startStack, type TestStack } from '../support/stack';
 import { addUser, setupAdmin } from '../support/team-api';
-import { connectWrtcPeer, installWrtcGlobals, roomCondition, type WrtcPeer } from '../support/wrtc-peer';
+import { connectWrtcPeer, installWrtcGlobals, type WrtcPeer } from '../support/wrtc-peer';
 import wrtc from '@roamhq/wrtc';
 
 // Parley's direct-call machinery (renderer/src/lib/p2p) on two Node peers, livekit-client over

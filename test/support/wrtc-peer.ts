@@ -88,26 +88,3 @@ export async function connectWrtcPeer(url: string, token: string, options: RoomO
     },
   };
 }
-
-/** Resolves when `check` holds, re-checked on every room event and every 100 ms. */
-export function roomCondition(room: Room, check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (): void => {
-      clearInterval(poll);
-      clearTimeout(deadline);
-      room.off(RoomEvent.TrackSubscribed, test);
-      resolve();
-    };
-    const test = (): void => {
-      if (check()) done();
-    };
-    const poll = setInterval(test, 100);
-    const deadline = setTimeout(() => {
-      clearInterval(poll);
-      room.off(RoomEvent.TrackSubscribed, test);
-      reject(new Error(`timed out waiting for ${what}`));
-    }, timeoutMs);
-    room.on(RoomEvent.TrackSubscribed, test);
-    test();
-  });
-}
