@@ -153,7 +153,7 @@ const room: Room = {
   name: 'standup',
   title: 'Standup',
   owner: ada,
-  options: { lobby: true, allowGuests: true, locked: false, maxParticipants: null, e2ee: 'off', guestsCanShare: false },
+  options: { lobby: true, allowGuests: true, locked: false, maxParticipants: null, e2ee: 'off', guestsCanShare: false, directCalls: true },
   createdAt: '2026-01-01T00:00:00.000Z',
   youAreHost: true,
   participants: [],

@@ -129,7 +129,14 @@ describe('AdminState', () => {
     const api = fakeApi();
     const a = new AdminState(api, 'https://meet.example.com');
     expect(
-      await a.updateRoom('standup', { allowGuests: false, lobby: true, maxParticipants: 12, e2ee: 'passphrase', guestsCanShare: true, directCalls: false }),
+      await a.updateRoom('standup', {
+        allowGuests: false,
+        lobby: true,
+        maxParticipants: 12,
+        e2ee: 'passphrase',
+        guestsCanShare: true,
+        directCalls: false,
+      }),
     ).toBeNull();
     expect(api.updateRoom).toHaveBeenCalledWith('standup', {
       options: { allowGuests: false, lobby: false, maxParticipants: 12, e2ee: 'passphrase', guestsCanShare: false, directCalls: false },

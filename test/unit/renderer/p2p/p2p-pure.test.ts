@@ -25,7 +25,11 @@ describe('the signaling codec', () => {
     ['an SDP that is not one', JSON.stringify({ t: 'offer', session, sdp: '<html>' }), 'P2P_INVALID'],
     ['a session id that is not one', JSON.stringify({ t: 'switched', session: '../../etc' }), 'P2P_INVALID'],
     ['extra fields', JSON.stringify({ t: 'switched', session, admin: true }), 'P2P_INVALID'],
-    ['a candidate index out of range', JSON.stringify({ t: 'ice', session, candidate: 'c', sdpMid: null, sdpMLineIndex: 99 }), 'P2P_INVALID'],
+    [
+      'a candidate index out of range',
+      JSON.stringify({ t: 'ice', session, candidate: 'c', sdpMid: null, sdpMLineIndex: 99 }),
+      'P2P_INVALID',
+    ],
     ['a bye with a made-up reason', JSON.stringify({ t: 'bye', session, reason: 'because' }), 'P2P_INVALID'],
   ])('refuses %s with a code', (_what, text, code) => {
     const r = decodeMessage(text);
@@ -58,7 +62,16 @@ describe('when a call goes direct', () => {
     ['not connected', { connected: false }, 'not-connected'],
     ['the room option is off here', { allowedHere: false }, 'option-off'],
     ['alone', { remotes: [] }, 'not-two'],
-    ['a third person', { remotes: [{ identity: 'bob', standard: true }, { identity: 'cy', standard: true }] }, 'not-two'],
+    [
+      'a third person',
+      {
+        remotes: [
+          { identity: 'bob', standard: true },
+          { identity: 'cy', standard: true },
+        ],
+      },
+      'not-two',
+    ],
     ['a LiveKit client that never said hello', { hellos: new Map() }, 'not-parley'],
     ['an agent', { remotes: [{ identity: 'bob', standard: false }] }, 'not-parley'],
     ['the other side’s room option is off', { hellos: new Map([['bob', { allow: false }]]) }, 'peer-option-off'],
