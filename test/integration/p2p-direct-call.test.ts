@@ -82,7 +82,7 @@ describe('direct calls between two Node peers (livekit-client on @roamhq/wrtc)',
     await stack?.teardown();
   });
 
-  it('two peers go direct: media arrives over their own connection and the SFU copies are dropped', async () => {
+  it('two peers go direct: media arrives over their own connection and the SFU video copies are dropped', async () => {
     const admin = await setupAdmin(stack, 'ann');
     const member = await addUser(stack, admin, 'ben');
     await admin.api.createRoom({ name: 'pair', title: 'Pair' });
@@ -101,6 +101,8 @@ describe('direct calls between two Node peers (livekit-client on @roamhq/wrtc)',
       expect(p.direct.trackFor(other.identity, Track.Source.Microphone)?.sid).toMatch(/^direct:/);
       const pub = p.peer.room.remoteParticipants.get(other.identity)!.getTrackPublication(Track.Source.Camera) as RemoteTrackPublication;
       await until(() => !pub.isDesired, 'SFU camera unsubscribed');
+      // The SFU's copy of the microphone stays subscribed (unplayed), so a switch back never waits for it.
+      expect(p.peer.room.remoteParticipants.get(other.identity)!.getTrackPublication(Track.Source.Microphone)?.isDesired).toBe(true);
     }
   });
 

@@ -232,7 +232,7 @@ describe('room options', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Save options' }));
     await settle();
     expect(api.updateRoom).toHaveBeenCalledWith('standup', {
-      options: { allowGuests: true, lobby: true, maxParticipants: null, e2ee: 'passphrase', guestsCanShare: true },
+      options: { allowGuests: true, lobby: true, maxParticipants: null, e2ee: 'passphrase', guestsCanShare: true, directCalls: true },
     });
   });
 });

@@ -616,8 +616,15 @@ export class DirectCall {
           changed = true;
           this.#log.info('source-sfu', { session: a.session.id, source });
         }
-      } else if (st.using === 'direct' && pub?.isDesired && (st.handle?.rendered || now - st.directSince > UNSUBSCRIBE_GRACE_MS)) {
-        // The direct copy plays: the SFU stops sending us this one (and the sender's encoder for it, via dynacast).
+      } else if (
+        st.using === 'direct' &&
+        SOURCE_KIND[source] === 'video' &&
+        pub?.isDesired &&
+        (st.handle?.rendered || now - st.directSince > UNSUBSCRIBE_GRACE_MS)
+      ) {
+        // The direct copy plays: the SFU stops sending us this one (and the sender's encoder for it,
+        // via dynacast). Audio stays subscribed, unplayed: at a few dozen kbit/s it is cheap, and
+        // going back to the SFU is then a switch of elements with no wait for a new subscription.
         pub.setSubscribed(false);
       }
       if (st.using !== 'sfu') allOnSfu = false;
