@@ -206,4 +206,21 @@ describe('direct calls between two Node peers (livekit-client on @roamhq/wrtc)',
     // And it does not keep trying with a peer it failed with.
     await until(() => p.logs.some((l) => l.event === 'decision' && l.why === 'failed-before'), 'no retry with a failed peer');
   });
+
+  it('a room with direct calls turned off stays on the SFU: the option travels in the join response and in the hello', async () => {
+    const admin = await (await import('../support/team-api')).signIn(stack, 'ann');
+    const eli = await addUser(stack, admin, 'eli');
+    await admin.api.createRoom({ name: 'routed', title: 'Routed', options: { directCalls: false } });
+    const joinA = await admin.api.joinRoom('routed');
+    expect(joinA.directCalls).toBe(false);
+    const a = await parley(joinA);
+    // Eli's client is told the room allows it (an older join response, say): Ann's hello still says no.
+    const b = await parley({ ...(await eli.api.joinRoom('routed')), directCalls: true });
+    await until(() => a.logs.some((l) => l.event === 'decision' && l.why === 'option-off'), 'option-off at Ann');
+    await until(() => b.logs.some((l) => l.event === 'decision' && l.why === 'peer-option-off'), 'peer-option-off at Eli');
+    for (const p of [a, b]) {
+      expect(p.direct.route).toBe('server');
+      expect(p.logs.some((l) => l.event === 'session-start')).toBe(false);
+    }
+  });
 });

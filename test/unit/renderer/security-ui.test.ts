@@ -235,4 +235,19 @@ describe('room options', () => {
       options: { allowGuests: true, lobby: true, maxParticipants: null, e2ee: 'passphrase', guestsCanShare: true, directCalls: true },
     });
   });
+
+  it('let a host turn off direct two-person calls, saying what they trade', async () => {
+    const api = { updateRoom: vi.fn(async () => room) } as unknown as AdminApi;
+    const admin = new AdminState(api, '');
+    render(RoomOptionsDialog, { props: { open: true, room, admin, onsaved: () => undefined } });
+    const box = screen.getByLabelText(/Connect two-person calls directly/) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    expect(screen.getByText(/Each of the two can see the other's network address/)).toBeTruthy();
+    await fireEvent.click(box);
+    await fireEvent.click(screen.getByRole('button', { name: 'Save options' }));
+    await settle();
+    expect(api.updateRoom).toHaveBeenCalledWith('standup', {
+      options: { allowGuests: true, lobby: true, maxParticipants: null, e2ee: 'off', guestsCanShare: false, directCalls: false },
+    });
+  });
 });
