@@ -42,7 +42,9 @@ describe('one person’s level', () => {
 
 describe('quality in words', () => {
   it('tells the person what is wrong, naming whose link it is', () => {
-    expect(qualityWords('poor', { isLocal: true, name: 'Me' }, true)).toBe('Your connection is losing packets — video paused to keep audio');
+    expect(qualityWords('poor', { isLocal: true, name: 'Me' }, true)).toBe(
+      'Your connection is losing packets — video paused to keep audio',
+    );
     expect(qualityWords('poor', { isLocal: true, name: 'Me' }, false)).toBe('Your connection is losing packets');
     expect(qualityWords('fair', { isLocal: true, name: 'Me' })).toBe('Your connection is unstable — video may be blurry');
     expect(qualityWords('poor', { isLocal: false, name: 'Ada' })).toBe("Ada's connection is poor");

@@ -188,7 +188,8 @@ export function observeStats(room: Room, intervalMs = 2000): Subscribable<StatsS
           const people: Participant[] = [room.localParticipant, ...room.remoteParticipants.values()];
           const pcReports = await connectionReports().catch(() => null);
           const tracks = (await Promise.all(people.map((p) => sampleParticipant(pcReports, p)))).flat();
-          const measured = (identity: string): QualityLevel => worstQuality(tracks.filter((t) => t.identity === identity).map((t) => t.quality));
+          const measured = (identity: string): QualityLevel =>
+            worstQuality(tracks.filter((t) => t.identity === identity).map((t) => t.quality));
           const me = room.localParticipant;
           const mine = measured(me.identity);
           reports.update(mine);
