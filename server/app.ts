@@ -145,6 +145,9 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       root: webDir,
       index: 'index.html',
       wildcard: false,
+      // The build writes x.br and x.gz beside each text asset (scripts/web-client-build.ts); the
+      // variant is picked by Accept-Encoding, with Vary: accept-encoding on every answer.
+      preCompressed: true,
       cacheControl: false,
       setHeaders: cacheHeaders,
     });

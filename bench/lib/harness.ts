@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { build } from 'vite';
 import { viteAliases } from '@scripts/aliases';
+import { webClientOutput } from '@scripts/web-client-build';
 import { repoRoot } from './cli';
 
 const TYPES: Record<string, string> = {
@@ -130,8 +131,8 @@ export async function buildWebClient(): Promise<{ dir: string; remove(): void }>
     logLevel: 'warn',
     configFile: false,
     resolve: { alias: viteAliases(repoRoot) },
-    plugins: [svelte({ configFile: resolve(repoRoot, 'svelte.config.js') })],
-    build: { outDir: dir, emptyOutDir: true, rollupOptions: { input: resolve(repoRoot, 'renderer/index.html') } },
+    plugins: [svelte({ configFile: resolve(repoRoot, 'svelte.config.js') }), webClientOutput({ print: false })],
+    build: { outDir: dir, emptyOutDir: true, minify: true, rollupOptions: { input: resolve(repoRoot, 'renderer/index.html') } },
   });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
