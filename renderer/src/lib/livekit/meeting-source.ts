@@ -45,7 +45,7 @@ export interface MeetingSource {
   leave(): Promise<void>;
 }
 
-export function roomSource({ room, hands, chat }: ConnectedRoom): MeetingSource {
+export function roomSource({ room, hands, chat }: Omit<ConnectedRoom, 'published'>): MeetingSource {
   return {
     participants: observeParticipants(room, hands),
     connection: observeConnection(room),

@@ -12,7 +12,7 @@ export function backgroundEffectsAvailable(): EffectSupport {
   let ok: boolean;
   try {
     // track-processors' ProcessorWrapper.isSupported: insertable streams, or its canvas fallback.
-    const streams = typeof MediaStreamTrackGenerator !== 'undefined' && typeof MediaStreamTrackProcessor !== 'undefined';
+    const streams = 'MediaStreamTrackGenerator' in globalThis && 'MediaStreamTrackProcessor' in globalThis;
     const canvasFallback =
       typeof HTMLCanvasElement !== 'undefined' && typeof VideoFrame !== 'undefined' && 'captureStream' in HTMLCanvasElement.prototype;
     // The segmenter runs its graph on WebGL 2; the pipeline needs OffscreenCanvas and VideoFrame.
