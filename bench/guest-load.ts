@@ -58,7 +58,7 @@ async function measure(page: Page, bytesToOther: () => number, go: () => Promise
     const state = await page
       .evaluate(() => ({ title: document.title, probe: window.__joinProbe, videos: document.querySelectorAll('video').length }))
       .catch(() => null);
-    throw new Error(`no remote frame shown in ${timeoutMs} ms (${JSON.stringify(state)}): ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`no remote frame shown in ${timeoutMs} ms (${JSON.stringify(state)})`, { cause: err });
   }
   const linkBytes = bytesToOther() - before;
   const shown = await page.evaluate(() => window.__joinProbe.shown!);
@@ -228,16 +228,32 @@ export async function runGuestLoadBench(o: BenchOptions): Promise<FigureResult> 
       series: [
         series('Parley guest: link opened to first frame shown', 'ms', col(parley, 'shown')),
         series('bare page: opened to first frame shown', 'ms', col(floor, 'shown')),
-        series('Parley guest: bytes over the link', 'kB', col(parley, 'linkBytes').map((b) => b / 1000)),
-        series('bare page: bytes over the link', 'kB', col(floor, 'linkBytes').map((b) => b / 1000)),
-        series('Parley guest: HTTP bytes', 'kB', col(parley, 'httpBytes').map((b) => b / 1000)),
-        series('bare page: HTTP bytes', 'kB', col(floor, 'httpBytes').map((b) => b / 1000)),
+        series(
+          'Parley guest: bytes over the link',
+          'kB',
+          col(parley, 'linkBytes').map((b) => b / 1000),
+        ),
+        series(
+          'bare page: bytes over the link',
+          'kB',
+          col(floor, 'linkBytes').map((b) => b / 1000),
+        ),
+        series(
+          'Parley guest: HTTP bytes',
+          'kB',
+          col(parley, 'httpBytes').map((b) => b / 1000),
+        ),
+        series(
+          'bare page: HTTP bytes',
+          'kB',
+          col(floor, 'httpBytes').map((b) => b / 1000),
+        ),
       ],
       tables: [],
       notes: [
         `Link: a veth pair into a network namespace with tc tbf at ${RATE_KBIT} kbit/s each way (queue bounded at 200 ms); the guest's Chromium runs inside it, the team server, SFU and bare page's server listen on the link's address. Each run is a fresh browser context (empty cache, no open connections).`,
         'Parley: the guest link in the real web client (first screen, pre-join with camera and microphone, "Ask to join" clicked by the bench as soon as it can; the room has no lobby). Bare: bench/bare, fetch a grant, connect, publish camera and microphone with Parley\'s capture and publish options, plain <video> per remote track; minified and precompressed, served with the same Accept-Encoding rules.',
-        'Time: navigation start to the first frame the page\'s own <video> presents (requestVideoFrameCallback, expectedDisplayTime). Bytes: tx bytes of the link toward the guest until the bench saw that frame (all traffic), and the HTTP part (Chrome DevTools Protocol encodedDataLength of every finished response).',
+        "Time: navigation start to the first frame the page's own <video> presents (requestVideoFrameCallback, expectedDisplayTime). Bytes: tx bytes of the link toward the guest until the bench saw that frame (all traffic), and the HTTP part (Chrome DevTools Protocol encodedDataLength of every finished response).",
         `${failures} loads failed. Remote: a harness page on this machine publishing a 720p VP8 simulcast camera.`,
       ],
       charts: [],
