@@ -156,7 +156,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     const api = path.startsWith('/api/') || path.startsWith('/livekit/');
-    if (!api && hasWebClient && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
+    // `/` itself too: with preCompressed, @fastify/static finds no index variant when none was built.
+    if (!api && hasWebClient && req.method === 'GET' && (path === '/' || (req.headers.accept ?? '').includes('text/html'))) {
       // Client-side routes (e.g. /#/guest/... opened as /guest) get the app shell.
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }

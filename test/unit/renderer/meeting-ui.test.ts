@@ -170,7 +170,8 @@ describe('meeting controls', { timeout: 15_000 }, () => {
     await fireEvent.click(button('More options'));
     await fireEvent.click(await screen.findByRole('menuitem', { name: 'Show connection stats' }));
     await tick();
-    const row = screen.getByTestId('layer');
+    // The panel is its own chunk: it appears once its import() resolves.
+    const row = await screen.findByTestId('layer');
     expect(row.textContent).toContain('High · 1280×720 · 30 fps · 850 kbit/s');
   });
 
