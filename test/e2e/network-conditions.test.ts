@@ -89,7 +89,9 @@ async function join(browser: Browser, room: string, name: string, init?: string)
   context.setDefaultTimeout(90_000);
   const page = await context.newPage();
   (open[room] ??= []).push(page);
-  page.on('console', (m) => console.log(`[page ${name}] ${m.type()} ${m.text().slice(0, 300)}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') console.log(`[page ${name}] ${m.text().slice(0, 300)}`);
+  });
   page.on('requestfailed', (r) => console.log(`[page ${name}] failed ${r.url()} ${r.failure()?.errorText}`));
   if (init) await page.addInitScript(init);
   await guestAsks(page, links[room]!, name);
