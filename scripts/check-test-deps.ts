@@ -27,18 +27,11 @@ if (!existsSync(pgRoot) || !readdirSync(pgRoot).some((major) => existsSync(`${pg
   );
   process.exit(1);
 }
-// The network-conditions test drops and thins traffic in its namespaces (nft, tc) and meets
-// through Debian's coturn (test/e2e/network-conditions.test.ts, test/integration/sfu/coturn.test.ts).
-for (const [command, args, pkg] of [
-  ['nft', ['--version'], 'nftables'],
-  ['tc', ['-V'], 'iproute2'],
-  ['turnserver', ['--version'], 'coturn'],
-] as const) {
-  const run = spawnSync(command, args, { stdio: 'ignore' });
-  if (run.error) {
-    process.stderr.write(`\`${command}\` is missing: install ${pkg} (\`sudo apt-get install -y ${pkg}\`).\n`);
-    process.exit(1);
-  }
+// The network-conditions test (test/e2e/network-conditions.test.ts) drops UDP and builds a home
+// router's NAT in its namespaces with nftables.
+if (spawnSync('nft', ['--version'], { stdio: 'ignore' }).error) {
+  process.stderr.write('`nft` is missing: install nftables (`sudo apt-get install -y nftables`).\n');
+  process.exit(1);
 }
 try {
   await obtainLivekitServer();

@@ -1,7 +1,7 @@
 // Calls through networks that fight back, in real Chromium, each "computer" in a network namespace
 // of the test's own making (test/support/netlab.ts) and the team server with its embedded SFU and
 // TURN on a bridge they share: a firewall that drops UDP, a client forced to relay, a home router's
-// NAT, random packet loss (nftables numgen), a thin downlink (tc tbf). One server for all of it.
+// NAT. One server for all of it.
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -12,7 +12,7 @@ import { freeUdpPort } from '@server/lib/free-port';
 import { createNetlab, type Computer, type Netlab } from '../support/netlab';
 import { startStack, type TestStack } from '../support/stack';
 import { anonymous, setupAdmin } from '../support/team-api';
-import { decodingVideos, guestAsks, shoot, tile } from './meeting-support';
+import { decodingVideos, guestAsks } from './meeting-support';
 
 let lab: Netlab;
 let stack: TestStack;
@@ -90,7 +90,8 @@ async function join(browser: Browser, room: string, name: string, init?: string)
   const page = await context.newPage();
   (open[room] ??= []).push(page);
   page.on('console', (m) => {
-    if (m.type() === 'error') console.log(`[page ${name}] ${m.text().slice(0, 300)}`);
+    // livekit-client says why a connect failed as a warning; the page itself only shows "try again".
+    if (m.type() === 'error' || m.type() === 'warning') console.log(`[page ${name}] ${m.text().slice(0, 300)}`);
   });
   page.on('requestfailed', (r) => console.log(`[page ${name}] failed ${r.url()} ${r.failure()?.errorText}`));
   if (init) await page.addInitScript(init);
@@ -115,32 +116,6 @@ async function leave(room: string): Promise<void> {
   open[room] = [];
 }
 
-const quality = (page: Page, name: string) => tile(page, name).locator('[data-quality]').getAttribute('data-quality');
-const note = async (page: Page, name: string) => {
-  const n = tile(page, name).getByTestId('quality-note');
-  return (await n.count()) ? n.textContent() : null;
-};
-
-interface AudioIn {
-  packetsReceived: number;
-  concealedSamples: number;
-  totalSamplesReceived: number;
-}
-async function audioIn(page: Page): Promise<AudioIn> {
-  return page.evaluate(async () => {
-    const sum = { packetsReceived: 0, concealedSamples: 0, totalSamplesReceived: 0 };
-    for (const pc of (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? []) {
-      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-        if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
-        sum.packetsReceived += Number(s.packetsReceived ?? 0);
-        sum.concealedSamples += Number(s.concealedSamples ?? 0);
-        sum.totalSamplesReceived += Number(s.totalSamplesReceived ?? 0);
-      });
-    }
-    return sum;
-  });
-}
-
 beforeAll(async () => {
   lab = createNetlab();
   const addr = lab.serverAddress;
@@ -161,7 +136,7 @@ beforeAll(async () => {
   const admin = await setupAdmin(stack);
   const api = anonymous(stack);
   api.setToken(admin.token);
-  for (const room of ['paths', 'lossy', 'thin']) {
+  for (const room of ['paths']) {
     await api.createRoom({ name: room, title: room, options: { allowGuests: true, lobby: false } });
     links[room] = (await api.createGuestLink(room)).url;
   }
@@ -227,89 +202,11 @@ describe('calls through networks that fight back', () => {
       return types;
     });
     console.log(`[network] behind NAT: selected pair ${JSON.stringify(pair)}; gathered ${gathered.join(', ')}`);
-    // The router's outside address, learnt from the SFU's TURN (which answers as STUN too).
-    expect(gathered).toContain(`srflx ${home.address}`);
-    // Media flows from the address the router maps this computer to (server- or peer-reflexive),
-    // or through the relay; never from its private address, which the server cannot reach.
+    // Media flows from the address the router maps this computer to (server- or peer-reflexive:
+    // Chromium learns it from the SFU's checks as often as from STUN), or through the relay; never
+    // from its private address, which the server cannot reach.
     expect(['srflx', 'prflx', 'relay']).toContain(pair?.local.candidateType);
     if (pair?.local.candidateType !== 'relay') expect(pair?.local.address).toBe(home.address);
     await leave('paths');
   }, 240_000);
-
-  it('packet loss on one person’s link: fair at 5%, poor at 15%, in words on their tile and to them, audio keeps playing; good again after', async () => {
-    const lossy = lab.addComputer('lossy');
-    const other = await join(watcherBrowser, 'lossy', 'Watcher');
-    const page = await join(await launchIn(lossy), 'lossy', 'Lossy');
-    await expect.poll(() => decodingVideos(other, 10), { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(1);
-    await expect.poll(() => quality(other, 'Lossy'), { timeout: 30_000 }).toBe('good');
-    await expect.poll(() => quality(page, 'Lossy'), { timeout: 30_000 }).toBe('good');
-
-    const within10s = { timeout: 10_000, interval: 250 };
-    let t0 = Date.now();
-    lossy.setLoss(5);
-    await expect.poll(() => quality(page, 'Lossy'), within10s).toBe('fair');
-    await expect.poll(() => quality(other, 'Lossy'), within10s).toBe('fair');
-    console.log(`[network] 5% loss: fair on both after ${Date.now() - t0} ms`);
-    expect(await note(other, 'Lossy')).toBe("Lossy (guest)'s connection is unstable");
-    await expect
-      .poll(() => page.getByTestId('own-connection').textContent(), within10s)
-      .toBe('Your connection is unstable — video may be blurry');
-    await shoot(other, 'quality-other-fair.png');
-    await shoot(page, 'quality-own-fair.png');
-
-    t0 = Date.now();
-    lossy.setLoss(15);
-    const before = await audioIn(other);
-    await expect.poll(() => quality(page, 'Lossy'), within10s).toBe('poor');
-    await expect.poll(() => quality(other, 'Lossy'), within10s).toBe('poor');
-    console.log(`[network] 15% loss: poor on both after ${Date.now() - t0} ms`);
-    await expect.poll(() => note(other, 'Lossy'), within10s).toBe("Lossy (guest)'s connection is poor");
-    await expect
-      .poll(() => page.getByTestId('own-connection').textContent(), within10s)
-      .toBe('Your connection is losing packets — video paused to keep audio');
-    await shoot(other, 'quality-other-poor.png');
-    await shoot(page, 'quality-own-poor.png');
-    // Their audio keeps playing for the other: packets keep arriving, and most of what plays is heard, not concealed.
-    await expect
-      .poll(async () => (await audioIn(other)).packetsReceived - before.packetsReceived, { timeout: 20_000 })
-      .toBeGreaterThan(100);
-    const after = await audioIn(other);
-    const concealed =
-      (after.concealedSamples - before.concealedSamples) / Math.max(1, after.totalSamplesReceived - before.totalSamplesReceived);
-    console.log(
-      `[network] 15% loss: ${after.packetsReceived - before.packetsReceived} audio packets, ${(concealed * 100).toFixed(1)}% concealed`,
-    );
-    expect(concealed).toBeLessThan(0.5);
-
-    t0 = Date.now();
-    lossy.setLoss(0);
-    await expect.poll(() => quality(page, 'Lossy'), within10s).toBe('good');
-    await expect.poll(() => quality(other, 'Lossy'), within10s).toBe('good');
-    console.log(`[network] loss lifted: good on both after ${Date.now() - t0} ms`);
-    expect(await note(other, 'Lossy')).toBeNull();
-    // Video comes back once the link has been fine for a while.
-    await expect.poll(() => page.getByTestId('own-connection').count(), { timeout: 20_000 }).toBe(0);
-    const frames = await decodingVideos(page, 1);
-    expect(frames).toBeGreaterThanOrEqual(1);
-    await leave('lossy');
-  }, 240_000);
-
-  it('a 300 kbit/s downlink steps down to the lowest layer, shown in the stats panel, and recovers', async () => {
-    const thin = lab.addComputer('thin');
-    await join(watcherBrowser, 'thin', 'Watcher');
-    const page = await join(await launchIn(thin), 'thin', 'Thin');
-    await page.getByRole('button', { name: 'More options' }).click();
-    await page.getByRole('menuitem', { name: 'Show connection stats' }).click();
-    const layer = page.getByTestId('layer').first();
-    await expect.poll(() => layer.textContent(), { timeout: 60_000 }).toMatch(/^(High|Medium)/);
-    const t0 = Date.now();
-    thin.setDownlinkCap(300);
-    await expect.poll(() => layer.textContent(), { timeout: 60_000, interval: 500 }).toMatch(/^Low · \d+×\d+/);
-    console.log(`[network] 300 kbit/s cap: ${await layer.textContent()} after ${Date.now() - t0} ms`);
-    await shoot(page, 'stats-thin-link.png');
-    const t1 = Date.now();
-    thin.setDownlinkCap(0);
-    await expect.poll(() => layer.textContent(), { timeout: 90_000, interval: 500 }).toMatch(/^(High|Medium)/);
-    console.log(`[network] cap lifted: ${await layer.textContent()} after ${Date.now() - t1} ms`);
-  }, 300_000);
 });

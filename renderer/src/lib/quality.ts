@@ -80,7 +80,7 @@ export function qualityWords(level: QualityLevel, who: { isLocal: boolean; name:
     if (level === 'fair') return 'Your connection is unstable — video may be blurry';
     return null;
   }
-  if (level === 'poor') return `${who.name}'s connection is poor`;
-  if (level === 'fair') return `${who.name}'s connection is unstable`;
+  if (level === 'poor') return `${who.name} has a poor connection`;
+  if (level === 'fair') return `${who.name} has an unstable connection`;
   return null;
 }

@@ -182,8 +182,8 @@ describe('meeting controls', { timeout: 15_000 }, () => {
     f.stats.set({ tracks: [], quality: { ada: 'poor', [myIdentity]: 'good' }, videoPaused: false });
     await tick();
     const tile = document.querySelector('[data-identity="ada"]') as HTMLElement;
-    expect(within(tile).getByTestId('quality-note').textContent).toBe("Ada's connection is poor");
-    expect(tile.getAttribute('aria-label')).toContain("Ada's connection is poor");
+    expect(within(tile).getByTestId('quality-note').textContent).toBe('Ada has a poor connection');
+    expect(tile.getAttribute('aria-label')).toContain('Ada has a poor connection');
     expect(screen.queryByTestId('own-connection')).toBeNull();
     f.stats.set({ tracks: [], quality: { ada: 'good', [myIdentity]: 'poor' }, videoPaused: true });
     await tick();

@@ -47,8 +47,8 @@ describe('quality in words', () => {
     );
     expect(qualityWords('poor', { isLocal: true, name: 'Me' }, false)).toBe('Your connection is losing packets');
     expect(qualityWords('fair', { isLocal: true, name: 'Me' })).toBe('Your connection is unstable — video may be blurry');
-    expect(qualityWords('poor', { isLocal: false, name: 'Ada' })).toBe("Ada's connection is poor");
-    expect(qualityWords('fair', { isLocal: false, name: 'Ada' })).toBe("Ada's connection is unstable");
+    expect(qualityWords('poor', { isLocal: false, name: 'Ada' })).toBe('Ada has a poor connection');
+    expect(qualityWords('fair', { isLocal: false, name: 'Ada' })).toBe('Ada has an unstable connection');
     expect(qualityWords('good', { isLocal: false, name: 'Ada' })).toBeNull();
     expect(qualityWords('unknown', { isLocal: true, name: 'Me' })).toBeNull();
   });

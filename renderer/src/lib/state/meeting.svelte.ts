@@ -191,7 +191,7 @@ export class MeetingState {
     return this.stats.quality[identity] ?? 'unknown';
   }
 
-  /** The connection problem in words ("Ada's connection is poor"), or null when there is none. */
+  /** The connection problem in words ('Ada has a poor connection'), or null when there is none. */
   qualityNote(identity: string): string | null {
     const p = this.participant(identity);
     if (!p) return null;
