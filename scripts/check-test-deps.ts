@@ -27,12 +27,6 @@ if (!existsSync(pgRoot) || !readdirSync(pgRoot).some((major) => existsSync(`${pg
   );
   process.exit(1);
 }
-// The network-conditions test (test/e2e/network-conditions.test.ts) drops UDP and builds a home
-// router's NAT in its namespaces with nftables.
-if (spawnSync('nft', ['--version'], { stdio: 'ignore' }).error) {
-  process.stderr.write('`nft` is missing: install nftables (`sudo apt-get install -y nftables`).\n');
-  process.exit(1);
-}
 try {
   await obtainLivekitServer();
 } catch (err) {
