@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { viteAliases } from './scripts/aliases';
+import { webClientOutput } from './scripts/web-client-build';
 
 const alias = viteAliases();
 
@@ -28,7 +29,9 @@ export default defineConfig({
     root: resolve('renderer'),
     base: './',
     resolve: { alias },
-    plugins: [svelte({ configFile: resolve('svelte.config.js') })],
+    // The team server sends the precompressed variants (server/app.ts); the report lists each chunk
+    // and what is in it (docs/renderer.md, "Loading").
+    plugins: [svelte({ configFile: resolve('svelte.config.js') }), webClientOutput({ reportFile: resolve('out/web-client-bundle.json') })],
     // `npm run dev`: the page talks to its own origin as when the team server serves it, so the dev
     // server passes the API (JSON and the event stream) through to a running team server.
     server: {
@@ -38,6 +41,8 @@ export default defineConfig({
     },
     build: {
       outDir: resolve('out/renderer'),
+      // Served over the network to browsers: minified (electron-vite leaves it off by default).
+      minify: true,
       emptyOutDir: true,
       rollupOptions: {
         input: {

@@ -145,6 +145,9 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
       root: webDir,
       index: 'index.html',
       wildcard: false,
+      // The build writes x.br and x.gz beside each text asset (scripts/web-client-build.ts); the
+      // variant is picked by Accept-Encoding, with Vary: accept-encoding on every answer.
+      preCompressed: true,
       cacheControl: false,
       setHeaders: cacheHeaders,
     });
@@ -153,7 +156,8 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     const api = path.startsWith('/api/') || path.startsWith('/livekit/');
-    if (!api && hasWebClient && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
+    // `/` itself too: with preCompressed, @fastify/static finds no index variant when none was built.
+    if (!api && hasWebClient && req.method === 'GET' && (path === '/' || (req.headers.accept ?? '').includes('text/html'))) {
       // Client-side routes (e.g. /#/guest/... opened as /guest) get the app shell.
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseTurnUrl } from './sfu/turn-config';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -70,6 +71,21 @@ const originList = z
   .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
   .pipe(z.array(origin).max(50));
 
+/** External TURN URLs, comma-separated in the environment, an array in the config file. */
+const turnUrlList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((u) => u.trim()).filter(Boolean))
+  .superRefine((list, c) => {
+    for (const u of list) {
+      try {
+        parseTurnUrl(u);
+      } catch (err) {
+        c.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }
+  })
+  .pipe(z.array(z.string()).min(1).max(10));
+
 /** Each key, its environment variable, and its schema. The docs table in docs/server.md mirrors this. */
 export const SETTINGS = {
   dataDir: { env: 'DATA_DIR', schema: z.string().min(1) },
@@ -87,6 +103,20 @@ export const SETTINGS = {
   livekitBinary: { env: 'LIVEKIT_SERVER_BIN', schema: z.string().min(1) },
   sfuHost: { env: 'SFU_HOST', schema: z.string().min(1) },
   sfuNodeIp: { env: 'SFU_NODE_IP', schema: z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' }) },
+  turn: { env: 'TURN', schema: z.enum(['on', 'off'], { error: 'must be on or off' }) },
+  turnDomain: {
+    env: 'TURN_DOMAIN',
+    schema: z.union([z.ipv4(), z.ipv6(), z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i)], {
+      error: 'must be a domain name or IP address',
+    }),
+  },
+  turnUdpPort: { env: 'TURN_UDP_PORT', schema: intIn(0, 65535) },
+  turnTlsPort: { env: 'TURN_TLS_PORT', schema: intIn(0, 65535) },
+  turnCertFile: { env: 'TURN_CERT_FILE', schema: z.string().min(1) },
+  turnKeyFile: { env: 'TURN_KEY_FILE', schema: z.string().min(1) },
+  turnServers: { env: 'TURN_SERVERS', schema: turnUrlList },
+  turnSecret: { env: 'TURN_SECRET', schema: z.string().min(16, 'must be at least 16 characters').max(512) },
+  turnTtlSeconds: { env: 'TURN_TTL_SECONDS', schema: intIn(60, 7 * 86_400) },
   sessionTtlHours: { env: 'SESSION_TTL_HOURS', schema: intIn(1, 24 * 365) },
   trustProxy: { env: 'TRUST_PROXY', schema: trustedProxies },
   metricsToken: { env: 'METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters') },
@@ -100,7 +130,7 @@ export const SETTINGS = {
 type SettingKey = keyof typeof SETTINGS;
 
 /** Never echoed in an error line: they are or may hold a password. */
-const SECRET_VALUES = new Set<SettingKey>(['livekitApiSecret', 'metricsToken', 'databaseUrl', 'redisUrl']);
+const SECRET_VALUES = new Set<SettingKey>(['livekitApiSecret', 'metricsToken', 'databaseUrl', 'redisUrl', 'turnSecret']);
 export type ServerSettings = { [K in SettingKey]?: z.output<(typeof SETTINGS)[K]['schema']> };
 
 export interface LoadedConfig {
@@ -172,6 +202,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile?: st
     problems.push(
       'LIVEKIT_NODE_URLS: list the nodes of an existing LiveKit cluster; give LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET too',
     );
+  }
+  if ((settings.turnServers === undefined) !== (settings.turnSecret === undefined)) {
+    problems.push('TURN_SERVERS and TURN_SECRET: an external TURN needs both (its URLs and its static-auth-secret)');
+  }
+  if ((settings.turnCertFile === undefined) !== (settings.turnKeyFile === undefined)) {
+    problems.push('TURN_CERT_FILE and TURN_KEY_FILE: give both, or neither for a certificate made at first run');
   }
   if (problems.length) throw new ConfigError(problems);
   return { settings: settings as ServerSettings, sources };

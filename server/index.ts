@@ -16,6 +16,7 @@ import { findLivekitBinary } from './sfu/livekit-binary';
 import { loadPresence } from './rooms/room-service';
 import { launchSfu, type RunningSfu } from './sfu/livekit-launcher';
 import { generateSfuKeys, type SfuKeys } from './sfu/livekit-config';
+import { resolveTurn, type TurnOptions } from './sfu/turn-setup';
 
 export interface LivekitTarget {
   url: string;
@@ -40,6 +41,8 @@ export interface TeamServerOptions {
   sfuHost?: string;
   /** IP the embedded SFU advertises to clients (ICE). */
   sfuNodeIp?: string;
+  /** TURN for the embedded SFU: on by default when it serves a network (see server/sfu/turn-setup.ts). */
+  turn?: TurnOptions;
   /** Built web client to serve at /; defaults to out/renderer in the package. */
   webClientDir?: string;
   logLevel?: string;
@@ -117,6 +120,7 @@ export function optionsFromSettings(s: ServerSettings): TeamServerOptions {
     ...(s.livekitBinary ? { livekitBinary: s.livekitBinary } : {}),
     ...(s.sfuHost ? { sfuHost: s.sfuHost } : {}),
     ...(s.sfuNodeIp ? { sfuNodeIp: s.sfuNodeIp } : {}),
+    turn: turnOptionsFrom(s),
     ...(s.webClientDir ? { webClientDir: resolve(s.webClientDir) } : {}),
     ...(s.logLevel ? { logLevel: s.logLevel } : {}),
     ...(s.serverName ? { serverName: s.serverName } : {}),
@@ -154,6 +158,20 @@ async function firstRunCode(db: Db): Promise<string | undefined> {
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: code }))
     .execute();
   return code;
+}
+
+function turnOptionsFrom(s: ServerSettings): TurnOptions {
+  return {
+    ...(s.turn !== undefined ? { enabled: s.turn === 'on' } : {}),
+    ...(s.turnDomain ? { domain: s.turnDomain } : {}),
+    ...(s.turnUdpPort !== undefined ? { udpPort: s.turnUdpPort } : {}),
+    ...(s.turnTlsPort !== undefined ? { tlsPort: s.turnTlsPort } : {}),
+    ...(s.turnCertFile ? { certFile: s.turnCertFile } : {}),
+    ...(s.turnKeyFile ? { keyFile: s.turnKeyFile } : {}),
+    ...(s.turnServers?.length ? { servers: s.turnServers } : {}),
+    ...(s.turnSecret ? { secret: s.turnSecret } : {}),
+    ...(s.turnTtlSeconds ? { ttlSeconds: s.turnTtlSeconds } : {}),
+  };
 }
 
 const wildcard = (h: string) => h === '0.0.0.0' || h === '::';
@@ -266,6 +284,11 @@ async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logg
     settings.publicUrl = url;
 
     if (!opts.livekit) {
+      const turn = await resolveTurn(
+        opts.turn,
+        { sfuHost, ...(opts.sfuNodeIp ? { nodeIp: opts.sfuNodeIp } : {}), publicUrl: url, dataDir: opts.dataDir },
+        log,
+      );
       sfu = await launchSfu({
         binary: livekitBinary!,
         runDir: lock.runDir,
@@ -273,11 +296,20 @@ async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logg
         bindAddress: sfuHost,
         ...(sfuHttpPort ? { httpPort: sfuHttpPort } : {}),
         ...(opts.sfuNodeIp ? { nodeIp: opts.sfuNodeIp } : {}),
+        ...(turn ? { turn } : {}),
         // The SFU runs beside us: it posts webhooks over loopback, whatever the public URL is.
         webhookUrl: `${local}/livekit/webhook`,
       });
       livekit.url = sfu.url;
-      log.info({ sfu: sfu.url, sfuPid: sfu.pid }, 'embedded SFU started');
+      log.info(
+        {
+          sfu: sfu.url,
+          sfuPid: sfu.pid,
+          turn:
+            turn?.kind === 'embedded' ? { domain: turn.domain, udpPort: turn.udpPort, tlsPort: turn.tlsPort } : (turn?.servers ?? 'off'),
+        },
+        'embedded SFU started',
+      );
     }
     void loadPresence(ctx);
     if (setupCode) log.warn({ setupCode }, `first run: finish setup with the one-time code ${setupCode}`);

@@ -19,12 +19,12 @@ export function chromiumPath(): string {
   return path;
 }
 
-export async function launchBenchBrowser(extraArgs: string[] = []): Promise<BenchBrowser> {
-  const executablePath = chromiumPath();
+/** `executablePath`: e.g. a wrapper that runs Chromium in another network namespace (shaped-link.ts). */
+export async function launchBenchBrowser(extraArgs: string[] = [], executablePath = chromiumPath()): Promise<BenchBrowser> {
   const browser = await chromium.launch({ executablePath, args: [...(chromiumArgs as string[]), ...extraArgs], headless: true });
   return {
     browser,
-    version: browser.version() ? `Chromium ${browser.version()}` : versionOf(executablePath),
+    version: browser.version() ? `Chromium ${browser.version()}` : versionOf(chromiumPath()),
     async newPage(opts) {
       const context = await browser.newContext({
         viewport: opts?.viewport ?? { width: 1280, height: 720 },

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { build } from 'vite';
 import { viteAliases } from '@scripts/aliases';
+import { webClientOutput } from '@scripts/web-client-build';
 import { repoRoot } from './cli';
 
 const TYPES: Record<string, string> = {
@@ -65,10 +66,17 @@ function signalRelay(): (req: IncomingMessage, res: ServerResponse) => boolean {
   };
 }
 
-export async function serveDir(dir: string): Promise<Served> {
+/**
+ * Serves `dir` on 127.0.0.1 (or `host`), sending a file's precompressed x.br / x.gz variant when the
+ * request accepts it (as the team server does); `handle` may answer a request first.
+ */
+export async function serveDir(
+  dir: string,
+  opts: { host?: string; handle?: (req: IncomingMessage, res: ServerResponse) => boolean } = {},
+): Promise<Served> {
   const relay = signalRelay();
   const server: Server = createServer((req, res) => {
-    if (relay(req, res)) return;
+    if (relay(req, res) || opts.handle?.(req, res)) return;
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = normalize(join(dir, path));
     if (!file.startsWith(dir)) {
@@ -80,20 +88,47 @@ export async function serveDir(dir: string): Promise<Served> {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    createReadStream(file).pipe(res);
+    const accepts = String(req.headers['accept-encoding'] ?? '');
+    const encoding =
+      /\bbr\b/.test(accepts) && existsSync(`${file}.br`) ? 'br' : /\bgzip\b/.test(accepts) && existsSync(`${file}.gz`) ? 'gzip' : null;
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      vary: 'accept-encoding',
+      ...(encoding ? { 'content-encoding': encoding } : {}),
+    });
+    createReadStream(encoding ? `${file}.${encoding === 'br' ? 'br' : 'gz'}` : file).pipe(res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((r) => server.listen(0, host, r));
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());
       }),
   };
+}
+
+/**
+ * Builds the bare livekit-client page (bench/bare) minified and precompressed like the web client,
+ * into a temp dir.
+ */
+export async function buildBarePage(): Promise<{ dir: string; remove(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-bare-'));
+  await build({
+    root: resolve(repoRoot, 'bench/bare'),
+    base: './',
+    logLevel: 'warn',
+    configFile: false,
+    resolve: { alias: viteAliases(repoRoot) },
+    plugins: [webClientOutput({ print: false })],
+    build: { outDir: dir, emptyOutDir: true, minify: true, sourcemap: false },
+  });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Builds bench/harness into a temp dir and serves it. */
@@ -130,8 +165,8 @@ export async function buildWebClient(): Promise<{ dir: string; remove(): void }>
     logLevel: 'warn',
     configFile: false,
     resolve: { alias: viteAliases(repoRoot) },
-    plugins: [svelte({ configFile: resolve(repoRoot, 'svelte.config.js') })],
-    build: { outDir: dir, emptyOutDir: true, rollupOptions: { input: resolve(repoRoot, 'renderer/index.html') } },
+    plugins: [svelte({ configFile: resolve(repoRoot, 'svelte.config.js') }), webClientOutput({ print: false })],
+    build: { outDir: dir, emptyOutDir: true, minify: true, rollupOptions: { input: resolve(repoRoot, 'renderer/index.html') } },
   });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -6,6 +6,9 @@
 //   ice/dtls  — each RTCPeerConnection reaching connectionState 'connected' (ICE + DTLS done)
 //   frame     — the first decoded frame of any remote video track (a MediaStreamTrackProcessor on a
 //               clone of the track: decoded frames, independent of how the app renders them)
+//   attached  — the app setting that track as the srcObject of one of its own <video> elements
+//   shown     — the first frame of it that element presents (requestVideoFrameCallback on the tile's
+//               own <video>: expectedDisplayTime, when the compositor puts it on screen)
 // and exposes them on window.__joinProbe.
 export interface JoinProbe {
   armed: boolean;
@@ -21,6 +24,10 @@ export interface JoinProbe {
   videoPc?: number;
   videoTrackAt?: number;
   firstFrame?: number;
+  /** The remote video track first set as a <video>'s srcObject. */
+  attached?: number;
+  /** The first frame of it that <video> presented. */
+  shown?: number;
 }
 
 export const joinProbeScript = `(() => {
@@ -52,6 +59,23 @@ export const joinProbeScript = `(() => {
   window.WebSocket.prototype = NativeWS.prototype;
   Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
 
+  // Remote video track ids (from the peer connections) -> the first <video> showing one of them.
+  const remoteVideo = new Set();
+  const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    configurable: true,
+    enumerable: srcObject.enumerable,
+    get() { return srcObject.get.call(this); },
+    set(stream) {
+      srcObject.set.call(this, stream);
+      const track = stream && typeof stream.getVideoTracks === 'function' ? stream.getVideoTracks()[0] : undefined;
+      if (!probe.armed || probe.shown !== undefined || !track || !remoteVideo.has(track.id) || !(this instanceof HTMLVideoElement)) return;
+      // Every element the app puts it in (a re-render may replace the first): the first to present wins.
+      probe.attached ??= now();
+      this.requestVideoFrameCallback((_now, meta) => { probe.shown ??= meta.expectedDisplayTime; });
+    },
+  });
+
   const NativePC = window.RTCPeerConnection;
   window.RTCPeerConnection = function (...args) {
     const pc = new NativePC(...args);
@@ -62,7 +86,9 @@ export const joinProbeScript = `(() => {
       if (pc.connectionState === 'connected' && probe.pcConnected[index] === null) probe.pcConnected[index] = now();
     });
     pc.addEventListener('track', (e) => {
-      if (e.track.kind !== 'video' || probe.videoPc !== undefined) return;
+      if (e.track.kind !== 'video') return;
+      remoteVideo.add(e.track.id);
+      if (probe.videoPc !== undefined) return;
       probe.videoPc = index;
       probe.videoTrackAt = now();
       const reader = new MediaStreamTrackProcessor({ track: e.track.clone() }).readable.getReader();

@@ -17,7 +17,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
 const binary = await obtainLivekitServer({ quiet: true });
 const server = await startTeamServer({
   dataDir,
-  host: '127.0.0.1',
+  // BENCH_HOST: an address on a link the bench made (bench/lib/shaped-link.ts); the SFU binds it too.
+  host: process.env.BENCH_HOST ?? '127.0.0.1',
   port: 0,
   livekitBinary: binary,
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'warn',

@@ -18,14 +18,18 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-export async function startBenchStack(opts: { webClientDir?: string; timeoutMs?: number } = {}): Promise<BenchStack> {
+export async function startBenchStack(opts: { webClientDir?: string; timeoutMs?: number; host?: string } = {}): Promise<BenchStack> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the team server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(repoRoot, 'bench/lib/stack-child.ts')], {
     cwd: repoRoot,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ...(opts.webClientDir ? { BENCH_WEB_CLIENT_DIR: opts.webClientDir } : {}) },
+    env: {
+      ...process.env,
+      ...(opts.webClientDir ? { BENCH_WEB_CLIENT_DIR: opts.webClientDir } : {}),
+      ...(opts.host ? { BENCH_HOST: opts.host } : {}),
+    },
   });
   const stderr: string[] = [];
   child.stderr.on('data', (d: Buffer) => {

@@ -50,3 +50,8 @@ export function freeTcpPort(host = '127.0.0.1'): Promise<number> {
 export function freeUdpPort(host = '127.0.0.1'): Promise<number> {
   return pick(host, async (port) => (await udpFree(port, host)) && (await tcpFree(port, host)), 'UDP');
 }
+
+/** Whether `port` can be bound on `host` right now (false when taken or not permitted, e.g. 443 unprivileged). */
+export function portFree(port: number, host: string, protocol: 'tcp' | 'udp'): Promise<boolean> {
+  return protocol === 'tcp' ? tcpFree(port, host) : udpFree(port, host);
+}

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { turnConfigBlocks, type SfuTurn } from './turn-config';
 
 export interface SfuKeys {
   apiKey: string;
@@ -16,6 +17,8 @@ export interface SfuConfigInput {
   webhookUrl?: string;
   /** IP the SFU advertises in ICE candidates; defaults to the bind address when that is a concrete IP. */
   nodeIp?: string;
+  /** TURN for clients whose network blocks UDP or hides them behind a strict NAT (see turn-config.ts). */
+  turn?: SfuTurn;
 }
 
 /** A key and secret strong enough for HS256 (LiveKit wants >= 32 chars); never the well-known devkey/secret. */
@@ -35,6 +38,8 @@ export function buildSfuConfig(input: SfuConfigInput): Record<string, unknown> {
   const loopback = isLoopback(input.bindAddress);
   const wildcard = input.bindAddress === '0.0.0.0' || input.bindAddress === '::';
   const nodeIp = input.nodeIp ?? (wildcard ? undefined : loopback ? '127.0.0.1' : input.bindAddress);
+  const turn = input.turn ? turnConfigBlocks(input.turn, input.bindAddress, nodeIp ?? '') : {};
+  const turnRtc = (turn.rtc as Record<string, unknown> | undefined) ?? {};
   return {
     port: input.httpPort,
     bind_addresses: [input.bindAddress],
@@ -47,7 +52,11 @@ export function buildSfuConfig(input: SfuConfigInput): Record<string, unknown> {
       ...(nodeIp ? { node_ip: nodeIp } : {}),
       // On a loopback-only machine ICE finds no candidate pair without this.
       enable_loopback_candidate: loopback,
+      // ICE-TCP (tcp_port) and TURN/TLS when UDP fails: LiveKit tells the client to retry over them.
+      allow_tcp_fallback: true,
+      ...turnRtc,
     },
+    ...(turn.turn ? { turn: turn.turn } : {}),
     room: { auto_create: true, empty_timeout: 300, departure_timeout: 20 },
     ...(input.webhookUrl ? { webhook: { api_key: input.keys.apiKey, urls: [input.webhookUrl] } } : {}),
     logging: { level: 'info', json: true },

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSfuConfig, generateSfuKeys, type SfuKeys } from './livekit-config';
+import type { SfuTurn } from './turn-config';
 import { freeTcpPort, freeUdpPort } from '../lib/free-port';
 import { spawnSupervised, type SupervisedChild } from '../process/supervised-child';
 
@@ -16,6 +17,8 @@ export interface LaunchOptions {
   udpMuxPort?: number;
   webhookUrl?: string;
   nodeIp?: string;
+  /** TURN (built-in or external); none when not given. */
+  turn?: SfuTurn;
   /** How long to wait for the SFU to answer before giving up. */
   startTimeoutMs?: number;
   /** Receives every log line the SFU prints (JSON lines). */
@@ -34,6 +37,8 @@ export interface RunningSfu {
   httpUrl: string;
   keys: SfuKeys;
   ports: { http: number; rtcTcp: number; udpMux: number };
+  /** What TURN the SFU offers its clients, if any. */
+  turn: SfuTurn | undefined;
   pid: number;
   /** The pid of its lifeline watcher (Linux, macOS), for tests. */
   watcherPid: number | undefined;
@@ -112,6 +117,7 @@ async function launchOnce(opts: LaunchOptions): Promise<RunningSfu> {
     udpMuxPort: ports.udpMux,
     ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
     ...(opts.nodeIp ? { nodeIp: opts.nodeIp } : {}),
+    ...(opts.turn ? { turn: opts.turn } : {}),
   });
 
   // The secret goes in a file only this user can read, removed as soon as the SFU has read it:
@@ -182,6 +188,7 @@ async function launchOnce(opts: LaunchOptions): Promise<RunningSfu> {
     httpUrl,
     keys,
     ports,
+    turn: opts.turn,
     pid: sfu.pid,
     watcherPid: sfu.watcherPid,
     recentLog: () => [...log],

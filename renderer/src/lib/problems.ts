@@ -163,6 +163,16 @@ export function connectProblem(err: unknown): Problem {
   };
 }
 
+/** Joined, but the camera or microphone from pre-join could not be sent to the others. */
+export function publishProblem(err: unknown): Problem {
+  const detail = err instanceof Error ? err.message : String(err);
+  return {
+    kind: 'unknown',
+    title: "Others can't see or hear you yet",
+    message: `Your camera or microphone could not be sent to the meeting (${detail}). Turn it off and on again in the controls below.`,
+  };
+}
+
 /** null when the person simply left. */
 export function endProblem(reason: EndReason): Problem | null {
   switch (reason) {

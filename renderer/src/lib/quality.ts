@@ -48,3 +48,39 @@ export const QUALITY_LABEL: Record<QualityLevel, string> = {
   poor: 'Poor connection',
   unknown: 'Connection quality not measured yet',
 };
+
+/** livekit-client's ConnectionQuality values, as strings (this module stays free of livekit-client). */
+export type LivekitQuality = 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
+
+/**
+ * The SFU's own score of a participant's link (it sees their upstream loss and the bitrate it
+ * expected), in our three words. LiveKit says "poor" from 6% video loss and "good" from 2%, where
+ * our measured thresholds say fair up to 10%, so its poor is our fair and only "lost" is poor; its
+ * "good" is what steady calls on a loaded machine often get, so it adds nothing.
+ */
+export function fromLivekitQuality(q: LivekitQuality): QualityLevel {
+  switch (q) {
+    case 'excellent':
+    case 'good':
+      return 'good';
+    case 'poor':
+      return 'fair';
+    case 'lost':
+      return 'poor';
+    default:
+      return 'unknown';
+  }
+}
+
+/** What the person reads next to the bars: null when there is nothing to say. */
+export function qualityWords(level: QualityLevel, who: { isLocal: boolean; name: string }, videoPaused = false): string | null {
+  if (who.isLocal) {
+    if (level === 'poor')
+      return videoPaused ? 'Your connection is losing packets — video paused to keep audio' : 'Your connection is losing packets';
+    if (level === 'fair') return 'Your connection is unstable — video may be blurry';
+    return null;
+  }
+  if (level === 'poor') return `${who.name} has a poor connection`;
+  if (level === 'fair') return `${who.name} has an unstable connection`;
+  return null;
+}

@@ -166,12 +166,29 @@ describe('meeting controls', { timeout: 15_000 }, () => {
       ...{ key: 'ada/TR_v', identity: 'ada', participantName: 'Ada', source: 'camera', kind: 'video', direction: 'in', quality: 'good' },
       layer: { layer: 'high', width: 1280, height: 720, fps: 30, kbps: 850 },
     };
-    f.stats.set({ tracks: [track], quality: { ada: 'good' }, route: 'server' });
+    f.stats.set({ tracks: [track], quality: { ada: 'good' }, route: 'server', videoPaused: false });
     await fireEvent.click(button('More options'));
     await fireEvent.click(await screen.findByRole('menuitem', { name: 'Show connection stats' }));
     await tick();
-    const row = screen.getByTestId('layer');
+    // The panel is its own chunk: it appears once its import() resolves.
+    const row = await screen.findByTestId('layer');
     expect(row.textContent).toContain('High · 1280×720 · 30 fps · 850 kbit/s');
+  });
+
+  it('connection problems are said in words: on the person’s tile, and to ourselves', async () => {
+    const { f } = setup();
+    const me = [...document.querySelectorAll('[data-identity]')].find((t) => t.getAttribute('aria-label')?.includes('(you)'));
+    const myIdentity = me?.getAttribute('data-identity') ?? '';
+    f.stats.set({ tracks: [], quality: { ada: 'poor', [myIdentity]: 'good' }, route: 'server', videoPaused: false });
+    await tick();
+    const tile = document.querySelector('[data-identity="ada"]') as HTMLElement;
+    expect(within(tile).getByTestId('quality-note').textContent).toBe('Ada has a poor connection');
+    expect(tile.getAttribute('aria-label')).toContain('Ada has a poor connection');
+    expect(screen.queryByTestId('own-connection')).toBeNull();
+    f.stats.set({ tracks: [], quality: { ada: 'good', [myIdentity]: 'poor' }, route: 'server', videoPaused: true });
+    await tick();
+    expect(within(tile).queryByTestId('quality-note')).toBeNull();
+    expect(screen.getByTestId('own-connection').textContent).toBe('Your connection is losing packets — video paused to keep audio');
   });
 
   it('a participant whose media cannot be decrypted shows why on the tile', async () => {

@@ -32,10 +32,25 @@ export interface ConnectedRoom {
   chat: Chat;
   /** Direct media while the room is two Parley clients (docs/media.md#direct-calls). */
   direct: DirectCall;
+  /**
+   * The pre-join tracks being published. Not awaited by connectRoom: the meeting (and the others'
+   * video, subscribed during connect) shows the moment the room is connected, while publishing
+   * takes its own negotiation round trips. Rejects with the first track that failed.
+   */
+  published: Promise<void>;
 }
 
-/** Creates the Room (with the media module's options) and connects it. */
-export async function connectRoom(creds: JoinCredentials, media: JoinMedia): Promise<ConnectedRoom> {
+/**
+ * Creates the Room (with the media module's options), connects it, and starts publishing.
+ * `onSignalConnected` gets the room once the SFU has answered the join, while ICE and DTLS are
+ * still under way: the meeting can render then, so its tiles hold their <video> elements when the
+ * first remote frame is decoded instead of being laid out after it.
+ */
+export async function connectRoom(
+  creds: JoinCredentials,
+  media: JoinMedia,
+  onSignalConnected?: (room: Omit<ConnectedRoom, 'published'>) => void,
+): Promise<ConnectedRoom> {
   const room = new Room(createRoomOptions(media.e2ee ? { e2ee: media.e2ee } : {}));
   // livekit-client polls receiver.getStats() every 2 s for each remote track, only to fill
   // track.currentBitrate, which Parley never reads (observeStats samples once per connection): in a
@@ -53,6 +68,7 @@ export async function connectRoom(creds: JoinCredentials, media: JoinMedia): Pro
     authKey: secret ? () => deriveAuthKey(secret, room.name) : null,
   });
   direct.listen();
+  if (onSignalConnected) room.once(RoomEvent.SignalConnected, () => onSignalConnected({ room, hands, chat, direct }));
   try {
     // Encryption is on before the first frame can leave (the media module's contract).
     if (media.e2ee) await media.e2ee.enable(room);
@@ -78,12 +94,14 @@ export async function connectRoom(creds: JoinCredentials, media: JoinMedia): Pro
   // The media module's codec advertisement. Needs canUpdateOwnMetadata, which the team server does
   // not grant today; without it sharers fall back to VP8 for everyone, so this is best effort.
   if (room.localParticipant.permissions?.canUpdateMetadata) void advertiseCodecSupport(room);
-  for (const track of media.tracks) {
-    const video = track.kind === Track.Kind.Video;
-    await room.localParticipant.publishTrack(track, {
-      ...(video ? cameraPublishOptions() : audioPublishOptions()),
-      source: video ? Track.Source.Camera : Track.Source.Microphone,
-    });
-  }
-  return { room, hands, chat, direct };
+  const published = (async () => {
+    for (const track of media.tracks) {
+      const video = track.kind === Track.Kind.Video;
+      await room.localParticipant.publishTrack(track, {
+        ...(video ? cameraPublishOptions() : audioPublishOptions()),
+        source: video ? Track.Source.Camera : Track.Source.Microphone,
+      });
+    }
+  })();
+  return { room, hands, chat, direct, published };
 }

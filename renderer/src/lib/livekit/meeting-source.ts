@@ -4,7 +4,7 @@ import { roomAudioPlaybackAllowedObservable } from '@livekit/components-core';
 import { LocalVideoTrack, Track } from 'livekit-client';
 import { map } from 'rxjs';
 import { rememberBackgroundEffect, rememberedBackgroundEffect, type BackgroundEffect } from '../media/background-effect';
-import { setBackgroundEffect } from '../media/background-processor';
+import { setBackgroundEffect } from '../media/background-effect-loader';
 import type { DecryptionProblem } from '../media/decryption-problems';
 import { watchDecryption, watchEncrypted } from '../media/e2ee';
 import { screenShareOptions, type ScreenShareMode } from '../media/screen-share';
@@ -45,7 +45,7 @@ export interface MeetingSource {
   leave(): Promise<void>;
 }
 
-export function roomSource({ room, hands, chat, direct }: ConnectedRoom): MeetingSource {
+export function roomSource({ room, hands, chat, direct }: Omit<ConnectedRoom, 'published'>): MeetingSource {
   return {
     // A direct call changes only where the bytes come from: the same snapshots, the same stats.
     participants: observeParticipants(room, hands, direct),

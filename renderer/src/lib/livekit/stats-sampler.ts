@@ -2,7 +2,9 @@
 // per-participant quality indicator and the stats panel. Runs only while someone is subscribed.
 import { Track, type LocalTrack, type Participant, type RemoteTrack, type RemoteTrackPublication, type Room } from 'livekit-client';
 import { subscribedLayer, type InboundVideoSample, type SubscribedLayer } from '../media/received-layer';
-import { classifyQuality, worstQuality } from '../quality';
+import { VideoPauseForAudio } from '../media/video-pause';
+import { classifyQuality, fromLivekitQuality, worstQuality, type LivekitQuality } from '../quality';
+import { QualityReports } from './quality-reports';
 import { deriveRtp, readRtp, splitByTrack, type DerivedRtp, type RawRtp } from './rtp-stats';
 import type { Subscribable } from './subscribable';
 import type { QualityLevel } from './types';
@@ -25,12 +27,15 @@ export interface TrackStats extends DerivedRtp {
 
 export interface StatsSample {
   tracks: TrackStats[];
+  /** Per identity: measured stats, that person's own report and LiveKit's ConnectionQuality, combined (see personQuality). */
   quality: Record<string, QualityLevel>;
   /** 'direct' while the call's media runs over a direct connection between the two of you. */
   route: 'direct' | 'server';
+  /** True while others' camera video is paused because our own link is poor (media/video-pause.ts). */
+  videoPaused: boolean;
 }
 
-export const EMPTY_SAMPLE: StatsSample = { tracks: [], quality: {}, route: 'server' };
+export const EMPTY_SAMPLE: StatsSample = { tracks: [], quality: {}, route: 'server', videoPaused: false };
 
 /** A direct (peer-to-peer) connection carrying some of the call's media (lib/p2p/direct-call.ts). */
 export interface DirectStatsSource {
@@ -40,6 +45,32 @@ export interface DirectStatsSource {
   trackFor(identity: string, source: Track.Source): { mediaStreamTrack: MediaStreamTrack } | undefined;
   /** 'direct' when what we send goes over it too. */
   readonly route: 'direct' | 'server';
+}
+
+/**
+ * One person's level. Our own: the worst of what we measure sending (the SFU's receiver reports),
+ * what we measure receiving when every sender reaches us that way (then it is our downlink, not
+ * theirs), and LiveKit's score of us. Someone else's: the worst of what they measure and report
+ * about themselves and LiveKit's score of them; the loss we see on their stream alone says little
+ * about whose link it is (it is in the stats panel per track).
+ */
+export function personQuality(input: {
+  isLocal: boolean;
+  measured: QualityLevel;
+  livekit: LivekitQuality;
+  reported: QualityLevel;
+  downlink?: QualityLevel;
+}): QualityLevel {
+  const lk = fromLivekitQuality(input.livekit);
+  return input.isLocal ? worstQuality([input.measured, input.downlink ?? 'unknown', lk]) : worstQuality([input.reported, lk]);
+}
+
+/** The level everyone's streams reach us at: the best among senders who say their own link is fine. */
+export function downlinkQuality(received: { level: QualityLevel; senderSays: QualityLevel }[]): QualityLevel {
+  const order: QualityLevel[] = ['good', 'fair', 'poor'];
+  const trusted = received.filter((r) => r.level !== 'unknown' && (r.senderSays === 'good' || r.senderSays === 'unknown'));
+  if (!trusted.length) return 'unknown';
+  return order[Math.min(...trusted.map((r) => order.indexOf(r.level)))] ?? 'unknown';
 }
 
 function sourceOf(source: Track.Source): TrackStats['source'] {
@@ -83,6 +114,9 @@ export function observeStats(room: Room, intervalMs = 2000, direct: DirectStatsS
       const previousLayer = new Map<string, InboundVideoSample>();
       let stopped = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
+      const reports = new QualityReports(room);
+      const stopReports = reports.start();
+      const pause = new VideoPauseForAudio(room);
 
       type Reports = { in: Map<string, Entry[]>; out: Map<string, Entry[]> } | null;
       type Direct = { in: Map<string, Entry[]>; out: Map<string, Entry[]>; route: 'direct' | 'server' } | null;
@@ -180,13 +214,30 @@ export function observeStats(room: Room, intervalMs = 2000, direct: DirectStatsS
         if (stopped) return;
         if (room.state === 'connected') {
           const people: Participant[] = [room.localParticipant, ...room.remoteParticipants.values()];
-          const [reports, d] = await Promise.all([connectionReports().catch(() => null), directReports().catch(() => null)]);
-          const tracks = (await Promise.all(people.map((p) => sampleParticipant(reports, d, p)))).flat();
-          const byPerson = new Map<string, QualityLevel[]>();
-          for (const t of tracks) byPerson.set(t.identity, [...(byPerson.get(t.identity) ?? []), t.quality]);
+          const [pcReports, d] = await Promise.all([connectionReports().catch(() => null), directReports().catch(() => null)]);
+          const tracks = (await Promise.all(people.map((p) => sampleParticipant(pcReports, d, p)))).flat();
+          const measured = (identity: string): QualityLevel =>
+            worstQuality(tracks.filter((t) => t.identity === identity).map((t) => t.quality));
+          const me = room.localParticipant;
+          const mine = measured(me.identity);
+          reports.update(mine);
+          const downlink = downlinkQuality(
+            [...room.remoteParticipants.values()]
+              .filter((p) => tracks.some((t) => t.identity === p.identity))
+              .map((p) => ({ level: measured(p.identity), senderSays: reports.reportedBy(p.identity) })),
+          );
           const quality: Record<string, QualityLevel> = {};
-          for (const p of people) quality[p.identity] = worstQuality(byPerson.get(p.identity) ?? []);
-          if (!stopped) run({ tracks, quality, route: d?.route ?? 'server' });
+          for (const p of people) {
+            quality[p.identity] = personQuality({
+              isLocal: p.isLocal,
+              measured: p.isLocal ? mine : measured(p.identity),
+              livekit: p.connectionQuality as LivekitQuality,
+              reported: reports.reportedBy(p.identity),
+              downlink,
+            });
+          }
+          pause.update(quality[me.identity] ?? 'unknown');
+          if (!stopped) run({ tracks, quality, route: d?.route ?? 'server', videoPaused: pause.active });
         }
         if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
       };
@@ -195,6 +246,7 @@ export function observeStats(room: Room, intervalMs = 2000, direct: DirectStatsS
       void tick();
       return () => {
         stopped = true;
+        stopReports();
         if (timer) clearTimeout(timer);
       };
     },

@@ -7,6 +7,7 @@
 // models ship inside its npm package. We do not use track-processors' own BackgroundTransformer: it
 // runs the tasks-vision ImageSegmenter, which needs a .tflite with TFLite metadata that no npm
 // package ships (its default downloads one from Google's CDN). See docs/media.md#effects.
+// Loaded on first use through background-effect-loader.ts (its own chunk).
 // Assets: copied verbatim under renderer/public/media/selfie_segmentation/ and loaded from the
 // app's own origin; test/e2e/media-effects.test.ts fails on any non-loopback request.
 import {
@@ -18,6 +19,9 @@ import {
 import type { Results, SelfieSegmentation } from '@mediapipe/selfie_segmentation';
 import type { LocalVideoTrack } from 'livekit-client';
 import { BACKGROUND_IMAGES, DEFAULT_BLUR_RADIUS, type BackgroundEffect } from './background-effect';
+import { backgroundEffectsAvailable } from './background-support';
+
+export { backgroundEffectsAvailable };
 
 /** Where the segmenter lives, relative to the app's base URL. */
 export const EFFECT_ASSET_DIR = 'media/selfie_segmentation';
@@ -50,25 +54,7 @@ export interface EffectStats {
   lastSegmentationMs: number;
 }
 
-const UNSUPPORTED_MESSAGE =
-  'Background effects need graphics acceleration (WebGL), which is not available on this computer. Your camera is shown without an effect.';
 const FAILED_MESSAGE = 'The background effect could not start, so your camera is shown without it.';
-
-/** Whether this browser can run the effect at all. Cheap; call it to grey out the toggles. */
-export function backgroundEffectsAvailable(): { ok: true } | { ok: false; code: 'EFFECT_UNSUPPORTED'; message: string } {
-  let ok: boolean;
-  try {
-    // The segmenter runs its graph on WebGL 2; the pipeline needs insertable streams and OffscreenCanvas.
-    ok =
-      ProcessorWrapper.isSupported &&
-      typeof OffscreenCanvas !== 'undefined' &&
-      typeof VideoFrame !== 'undefined' &&
-      !!document.createElement('canvas').getContext('webgl2');
-  } catch {
-    ok = false;
-  }
-  return ok ? { ok: true } : { ok: false, code: 'EFFECT_UNSUPPORTED', message: UNSUPPORTED_MESSAGE };
-}
 
 function assetUrl(path: string): string {
   // Absolute, so it resolves the same from file://, a custom protocol or http.

@@ -11,13 +11,14 @@ import type { ServerEventStream } from '../api/event-stream';
 import { hostPort } from '../api/host-port';
 import { loadCall, type CallModule } from '../call-chunk';
 import type { ConnectedRoom } from '../livekit/connect-room';
-import { apiProblem, connectProblem, endProblem, type Problem } from '../problems';
+import { apiProblem, connectProblem, endProblem, publishProblem, type Problem } from '../problems';
 import { desktop, notify } from '../desktop';
 import { SLEEP_PROBLEM } from '../desktop/sleep';
 import { forwardTeamNotifications } from '../desktop/team-notifications';
 import { meetingNotifications, reportCall } from './call-report.svelte';
 import { askToJoin, LOBBY_DENIED, waitForAdmission, type Admitted } from './join';
 import { e2eeForJoin, JoinRefused } from './join-e2ee';
+import type { MeetingState } from './meeting.svelte';
 import type { PreJoinState } from './prejoin.svelte';
 import { parseHash, type JoinTarget, type Screen } from './screens';
 import { pendingRoom, sessions } from '../storage';
@@ -375,36 +376,60 @@ export class AppState {
     // A quick click on Join must not leave a half-started camera running outside the call.
     await prejoin.settled();
     const tracks = prejoin.takeTracks();
+    const ref = { serverUrl: info.serverUrl, room: info.room, title: info.title };
+    let meeting: MeetingState | null = null;
+    let connecting = true;
+    // The meeting screen goes up when the SFU answers the join (connect-room.ts says why); until
+    // the connection is up, a failure still goes back to pre-join with the tracks.
+    const enter = (parts: Omit<ConnectedRoom, 'published'>): void => {
+      if (meeting) return;
+      this.#room = parts.room;
+      const host = isHost && this.api ? hostPort(this.api, info.room, this.events) : null;
+      const m = new call.MeetingState(call.roomSource(parts), info, host, meetingNotifications(ref));
+      meeting = m;
+      const stop = m.start();
+      const stopHooks = call.exposeTestHooks(parts.room);
+      const stopReport = reportCall(m, ref);
+      const stopWatch = $effect.root(() => {
+        $effect(() => {
+          const c = m.connection;
+          if (!connecting && c.phase === 'disconnected' && c.endReason) this.#meetingEnded(target, endProblem(c.endReason));
+        });
+      });
+      this.#meetingCleanup = (rejoinPending = false) => {
+        stopWatch();
+        stopReport({ rejoinPending });
+        stopHooks();
+        stop();
+      };
+      this.screen = { name: 'meeting', target, meeting: m };
+    };
     let connected: ConnectedRoom;
     try {
-      connected = await call.connectRoom(creds, { tracks, audioOutputId: prejoin.choices.audioOutputId, e2ee });
+      connected = await call.connectRoom(creds, { tracks, audioOutputId: prejoin.choices.audioOutputId, e2ee }, enter);
     } catch (err) {
+      if (meeting) {
+        this.#meetingCleanup?.();
+        this.#meetingCleanup = null;
+        this.#room = null;
+      }
       prejoin.reclaimTracks();
       throw new JoinRefused(connectProblem(err));
     }
+    connecting = false;
+    enter(connected);
     prejoin.stop();
     this.prejoin = null;
     this.needsPassphrase = false;
-    this.#room = connected.room;
-    const host = isHost && this.api ? hostPort(this.api, info.room, this.events) : null;
-    const ref = { serverUrl: info.serverUrl, room: info.room, title: info.title };
-    const meeting = new call.MeetingState(call.roomSource(connected), info, host, meetingNotifications(ref));
-    const stop = meeting.start();
-    const stopHooks = call.exposeTestHooks(connected.room);
-    const stopReport = reportCall(meeting, ref);
-    const stopWatch = $effect.root(() => {
-      $effect(() => {
-        const c = meeting.connection;
-        if (c.phase === 'disconnected' && c.endReason) this.#meetingEnded(target, endProblem(c.endReason));
-      });
+    const joined = meeting as MeetingState | null;
+    // Publishing runs on after the screen switches (connect-room.ts says why); a track that could
+    // not go out is said in the meeting, where the person can try the control again.
+    connected.published.catch((err: unknown) => {
+      if (joined && connected.room.state !== 'disconnected') joined.notice = publishProblem(err);
     });
-    this.#meetingCleanup = (rejoinPending = false) => {
-      stopWatch();
-      stopReport({ rejoinPending });
-      stopHooks();
-      stop();
-    };
-    this.screen = { name: 'meeting', target, meeting };
+    // A disconnection while connecting was the connect's to report; from now on it ends the call.
+    if (joined && joined.connection.phase === 'disconnected' && joined.connection.endReason)
+      this.#meetingEnded(target, endProblem(joined.connection.endReason));
   }
 
   #meetingEnded(target: JoinTarget, ended: Problem | null): void {

@@ -10,6 +10,7 @@ import type { BackgroundEffect } from '../media/background-effect';
 import type { ScreenShareMode } from '../media/screen-share';
 import { Disposer } from '../livekit/subscribable';
 import type { ChatMessage, ConnectionStatus, ParticipantSnapshot, QualityLevel, Reaction, ReactionEmoji } from '../livekit/types';
+import { qualityWords } from '../quality';
 import { mediaProblem, apiProblem, type Problem, type MediaDevice } from '../problems';
 
 /** What hosts do through the team server (never directly on the SFU). */
@@ -188,6 +189,13 @@ export class MeetingState {
 
   qualityOf(identity: string): QualityLevel {
     return this.stats.quality[identity] ?? 'unknown';
+  }
+
+  /** The connection problem in words ('Ada has a poor connection'), or null when there is none. */
+  qualityNote(identity: string): string | null {
+    const p = this.participant(identity);
+    if (!p) return null;
+    return qualityWords(this.qualityOf(identity), { isLocal: p.isLocal, name: p.name }, p.isLocal && this.stats.videoPaused);
   }
 
   participant(identity: string): ParticipantSnapshot | undefined {

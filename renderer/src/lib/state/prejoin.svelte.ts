@@ -10,7 +10,7 @@ import {
 } from 'livekit-client';
 import { toOptions, type DeviceKind, type DeviceOption } from '../livekit/devices';
 import { rememberBackgroundEffect, rememberedBackgroundEffect, type BackgroundEffect } from '../media/background-effect';
-import { backgroundEffectsAvailable, setBackgroundEffect } from '../media/background-processor';
+import { backgroundEffectsAvailable, setBackgroundEffect } from '../media/background-effect-loader';
 import { cameraCaptureOptions } from '../media/camera';
 import { audioCaptureOptions } from '../media/microphone';
 import { observeAudioLevel } from '../livekit/level';
