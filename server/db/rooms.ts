@@ -28,6 +28,7 @@ function toRecord(r: RoomRow): RoomRecord {
       maxParticipants: r.max_participants,
       e2ee: r.e2ee,
       guestsCanShare: Number(r.guests_can_share) === 1,
+      allowRecording: Number(r.allow_recording) === 1,
     },
     e2eeKey: r.e2ee_key,
     createdAt: r.created_at,
@@ -57,6 +58,7 @@ const flags = (o: RoomOptions) => ({
   max_participants: o.maxParticipants,
   e2ee: o.e2ee,
   guests_can_share: +o.guestsCanShare,
+  allow_recording: +o.allowRecording,
 });
 
 export class RoomStore {

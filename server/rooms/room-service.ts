@@ -135,6 +135,7 @@ export async function guestAdmission(ctx: AppContext, room: RoomRecord, displayN
     room: room.name,
     roomTitle: room.title,
     ...e2eeFields(room),
+    recording: (await ctx.recordings.active(room.name)) !== null,
   };
 }
 

@@ -153,7 +153,15 @@ const room: Room = {
   name: 'standup',
   title: 'Standup',
   owner: ada,
-  options: { lobby: true, allowGuests: true, locked: false, maxParticipants: null, e2ee: 'off', guestsCanShare: false },
+  options: {
+    lobby: true,
+    allowGuests: true,
+    locked: false,
+    maxParticipants: null,
+    e2ee: 'off',
+    guestsCanShare: false,
+    allowRecording: true,
+  },
   createdAt: '2026-01-01T00:00:00.000Z',
   youAreHost: true,
   participants: [],
@@ -232,7 +240,7 @@ describe('room options', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Save options' }));
     await settle();
     expect(api.updateRoom).toHaveBeenCalledWith('standup', {
-      options: { allowGuests: true, lobby: true, maxParticipants: null, e2ee: 'passphrase', guestsCanShare: true },
+      options: { allowGuests: true, lobby: true, maxParticipants: null, e2ee: 'passphrase', guestsCanShare: true, allowRecording: true },
     });
   });
 });

@@ -129,10 +129,17 @@ describe('AdminState', () => {
     const api = fakeApi();
     const a = new AdminState(api, 'https://meet.example.com');
     expect(
-      await a.updateRoom('standup', { allowGuests: false, lobby: true, maxParticipants: 12, e2ee: 'passphrase', guestsCanShare: true }),
+      await a.updateRoom('standup', {
+        allowGuests: false,
+        lobby: true,
+        maxParticipants: 12,
+        e2ee: 'passphrase',
+        guestsCanShare: true,
+        allowRecording: true,
+      }),
     ).toBeNull();
     expect(api.updateRoom).toHaveBeenCalledWith('standup', {
-      options: { allowGuests: false, lobby: false, maxParticipants: 12, e2ee: 'passphrase', guestsCanShare: false },
+      options: { allowGuests: false, lobby: false, maxParticipants: 12, e2ee: 'passphrase', guestsCanShare: false, allowRecording: true },
     });
     expect(a.problem).not.toBeNull();
     expect(a.busy).toBe(false);

@@ -16,6 +16,8 @@ export interface RoomOptionsEdit {
   e2ee: E2eeMode;
   /** Guests may share their screen (otherwise camera and microphone only). */
   guestsCanShare: boolean;
+  /** Hosts may record the room's meetings. */
+  allowRecording: boolean;
 }
 
 export class AdminState {
