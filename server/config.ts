@@ -147,7 +147,14 @@ export const SETTINGS = {
 type SettingKey = keyof typeof SETTINGS;
 
 /** Never echoed in an error line: they are or may hold a password. */
-const SECRET_VALUES = new Set<SettingKey>(['livekitApiSecret', 'metricsToken', 'databaseUrl', 'redisUrl', 'turnSecret']);
+const SECRET_VALUES = new Set<SettingKey>([
+  'livekitApiSecret',
+  'metricsToken',
+  'databaseUrl',
+  'redisUrl',
+  'turnSecret',
+  'recordingsS3SecretAccessKey',
+]);
 export type ServerSettings = { [K in SettingKey]?: z.output<(typeof SETTINGS)[K]['schema']> };
 
 export interface LoadedConfig {
