@@ -15,6 +15,7 @@ import {
   type JoinRequest,
   type LoginRequest,
   type MeetingQuery,
+  type RecordingQuery,
   type RegisterRequest,
   type RoomListQuery,
   type RouteInput,
@@ -252,6 +253,14 @@ export function createApiClient(opts: ApiClientOptions) {
     listLobby: (room: string) => call('listLobby', { params: { room } }),
     admitGuest: (room: string, id: string) => call('admitGuest', { params: { room, ticket: id } }),
     denyGuest: (room: string, id: string) => call('denyGuest', { params: { room, ticket: id } }),
+
+    // recordings
+    roomRecording: (room: string) => call('roomRecording', { params: { room } }),
+    startRecording: (room: string) => call('startRecording', { params: { room }, body: {} }),
+    stopRecording: (room: string) => call('stopRecording', { params: { room }, body: {} }),
+    listRecordings: (q: RecordingQuery = {}) => call('listRecordings', { query: q }),
+    recordingDownload: (recordingId: string) => call('recordingDownload', { params: { recordingId }, body: {} }),
+    deleteRecording: (recordingId: string) => call('deleteRecording', { params: { recordingId } }),
 
     // history and events
     listMeetings: (q: MeetingQuery = {}) => call('listMeetings', { query: q }),

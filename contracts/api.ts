@@ -44,6 +44,11 @@ export const ERROR_CODES = [
   'WRONG_PASSWORD',
   'LIMIT_REACHED',
   'SFU_UNAVAILABLE',
+  'RECORDING_ACTIVE',
+  'RECORDING_NOT_ALLOWED',
+  'NOT_RECORDING',
+  'NO_MEETING',
+  'LINK_EXPIRED',
   'INTERNAL',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -114,7 +119,7 @@ export const IsoDate = z.string();
 // ---------------------------------------------------------------------------------------------
 // Server
 
-export const FEATURES = ['guests', 'lobby', 'e2ee', 'meeting-history', 'events'] as const;
+export const FEATURES = ['guests', 'lobby', 'e2ee', 'meeting-history', 'events', 'recording'] as const;
 export const Feature = z.enum(FEATURES);
 export type Feature = z.infer<typeof Feature>;
 
@@ -273,6 +278,8 @@ export const RoomOptions = z.strictObject({
   guestsCanShare: z.boolean(),
   /** While exactly two Parley clients are in the room, their media goes directly between them (peer to peer). */
   directCalls: z.boolean(),
+  /** Hosts may record the meeting (never in an end-to-end encrypted room: the server cannot see its media). */
+  allowRecording: z.boolean(),
 });
 export type RoomOptions = z.infer<typeof RoomOptions>;
 /**
@@ -287,6 +294,7 @@ export const DEFAULT_ROOM_OPTIONS: RoomOptions = {
   e2ee: 'off',
   guestsCanShare: false,
   directCalls: true,
+  allowRecording: true,
 };
 
 export const ParticipantRole = z.enum(['host', 'member', 'guest']);
@@ -419,6 +427,8 @@ export const GuestAdmitted = z.object({
   e2ee: E2eeMode,
   e2eeKey: z.string().optional(),
   directCalls: z.boolean().optional(),
+  /** The meeting is being recorded now: the guest is told before entering. */
+  recording: z.boolean(),
 });
 export type GuestAdmitted = z.infer<typeof GuestAdmitted>;
 export const GuestWaiting = z.object({
@@ -491,6 +501,74 @@ export const MeetingList = z.object({ meetings: z.array(Meeting) });
 export type MeetingList = z.infer<typeof MeetingList>;
 
 // ---------------------------------------------------------------------------------------------
+// Recordings
+
+export const RecordingStatus = z.enum(['recording', 'processing', 'ready', 'failed']);
+export type RecordingStatus = z.infer<typeof RecordingStatus>;
+/** Why a recording ended. */
+export const RecordingEndReason = z.enum([
+  /** A host stopped it. */
+  'stopped',
+  /** The meeting ended (everyone left, or a host ended it for all). */
+  'meeting-ended',
+  /** The last host left the meeting. */
+  'host-left',
+  /** The recorder stopped unexpectedly. */
+  'recorder-failed',
+  /** The recordings folder ran out of room. */
+  'disk-full',
+  /** The team server stopped or restarted while recording. */
+  'server-restart',
+]);
+export type RecordingEndReason = z.infer<typeof RecordingEndReason>;
+
+export const Recording = z.object({
+  id: z.string(),
+  room: z.string(),
+  /** The meeting (LiveKit room session) it belongs to. */
+  meetingId: z.string().nullable(),
+  startedAt: IsoDate,
+  endedAt: IsoDate.nullable(),
+  /** Length of the finished file; null until it is ready. */
+  durationSeconds: z.number().nullable(),
+  /** Bytes of the finished file; null until it is ready. */
+  sizeBytes: z.number().nullable(),
+  status: RecordingStatus,
+  /**
+   * Something cut it short (the recorder failed, the disk filled, the server restarted): the file
+   * holds what was written until then.
+   */
+  partial: z.boolean(),
+  endReason: RecordingEndReason.nullable(),
+  startedBy: UserRef.nullable(),
+});
+export type Recording = z.infer<typeof Recording>;
+
+export const RecordingList = z.object({ recordings: z.array(Recording) });
+export type RecordingList = z.infer<typeof RecordingList>;
+export const RecordingQuery = z.strictObject({
+  room: RoomName.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Only recordings started before this ISO time (paging). */
+  before: z.iso.datetime().optional(),
+});
+export type RecordingQuery = { room?: string; limit?: number; before?: string };
+export const RecordingParams = z.strictObject({ recordingId: Id });
+/** What is being recorded in a room now, if anything. */
+export const RoomRecording = z.object({ active: Recording.nullable() });
+export type RoomRecording = z.infer<typeof RoomRecording>;
+export const RecordingDownload = z.object({
+  /** A signed link that works without signing in, until expiresAt. */
+  url: z.string(),
+  expiresAt: IsoDate,
+});
+export type RecordingDownload = z.infer<typeof RecordingDownload>;
+export const RecordingFileQuery = z.strictObject({
+  expires: z.coerce.number().int().positive(),
+  sig: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'malformed signature'),
+});
+
+// ---------------------------------------------------------------------------------------------
 // Events (GET /api/v1/events, Server-Sent Events; `event:` = type, `data:` = the JSON below)
 
 export const ServerEvent = z.discriminatedUnion('type', [
@@ -509,6 +587,10 @@ export const ServerEvent = z.discriminatedUnion('type', [
     id: z.string(),
     outcome: z.enum(['admitted', 'denied', 'expired']),
   }),
+  /** To everyone in the room and its hosts: a recording started, stopped, or its file is ready (or failed). */
+  z.object({ type: z.literal('recording.started'), room: z.string(), recording: Recording }),
+  z.object({ type: z.literal('recording.stopped'), room: z.string(), recording: Recording }),
+  z.object({ type: z.literal('recording.ready'), room: z.string(), recording: Recording }),
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 
@@ -862,6 +944,76 @@ export const ROUTES = {
     summary: 'Deny a waiting guest (hosts)',
     params: LobbyParams,
     body: EmptyBody,
+    status: 204,
+    response: NoContent,
+  }),
+
+  // recordings
+  roomRecording: route({
+    method: 'GET',
+    path: '/api/v1/rooms/:room/recording',
+    auth: 'user',
+    summary: 'What is being recorded in the room now',
+    params: RoomParams,
+    status: 200,
+    response: RoomRecording,
+  }),
+  startRecording: route({
+    method: 'POST',
+    path: '/api/v1/rooms/:room/recording',
+    auth: 'user',
+    summary: 'Start recording the meeting (hosts)',
+    params: RoomParams,
+    body: EmptyBody,
+    status: 201,
+    response: Recording,
+  }),
+  stopRecording: route({
+    method: 'POST',
+    path: '/api/v1/rooms/:room/recording/stop',
+    auth: 'user',
+    summary: 'Stop recording the meeting (hosts)',
+    params: RoomParams,
+    body: EmptyBody,
+    status: 200,
+    response: Recording,
+  }),
+  listRecordings: route({
+    method: 'GET',
+    path: '/api/v1/recordings',
+    auth: 'user',
+    summary: 'Recordings, newest first',
+    query: RecordingQuery,
+    status: 200,
+    response: RecordingList,
+  }),
+  recordingDownload: route({
+    method: 'POST',
+    path: '/api/v1/recordings/:recordingId/download',
+    auth: 'user',
+    summary: 'A short-lived signed link to the recording file',
+    params: RecordingParams,
+    body: EmptyBody,
+    status: 200,
+    response: RecordingDownload,
+  }),
+  /** video/mp4; reached through the signed link from recordingDownload. */
+  recordingFile: route({
+    method: 'GET',
+    path: '/api/v1/recordings/:recordingId/file',
+    auth: 'public',
+    summary: 'The recording file (video/mp4), with a signed link',
+    params: RecordingParams,
+    query: RecordingFileQuery,
+    status: 200,
+    response: z.unknown(),
+  }),
+  deleteRecording: route({
+    method: 'DELETE',
+    path: '/api/v1/recordings/:recordingId',
+    auth: 'user',
+    summary: 'Delete a recording (hosts of its room)',
+    params: RecordingParams,
     status: 204,
     response: NoContent,
   }),

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 
 const entryPoints = ['server/index.ts', 'server/cli.ts'].filter((f) => existsSync(f));
 await build({
-  entryPoints,
+  // The recorder runs as its own process, started from recorder.js beside index.js.
+  entryPoints: [...entryPoints, { in: 'server/recording/recorder-main.ts', out: 'recorder' }],
   outdir: 'out/server',
   bundle: true,
   platform: 'node',

@@ -27,6 +27,13 @@ if (!existsSync(pgRoot) || !readdirSync(pgRoot).some((major) => existsSync(`${pg
   );
   process.exit(1);
 }
+// Recording encodes each track and composites the meeting with Debian's ffmpeg.
+for (const tool of ['ffmpeg', 'ffprobe']) {
+  if (spawnSync(tool, ['-version'], { stdio: 'ignore' }).status !== 0) {
+    process.stderr.write(`\`${tool}\` is missing: install ffmpeg (\`sudo apt-get install -y ffmpeg\`); the recording tests need it.\n`);
+    process.exit(1);
+  }
+}
 try {
   await obtainLivekitServer();
 } catch (err) {

@@ -24,6 +24,7 @@ import { guestRoutes } from './routes/guests';
 import { healthRoutes } from './routes/health';
 import { hostRoutes } from './routes/host';
 import { meetingRoutes } from './routes/meetings';
+import { recordingRoutes } from './routes/recordings';
 import { roomRoutes } from './routes/rooms';
 import { serverInfoRoutes } from './routes/server-info';
 import { sessionRoutes } from './routes/sessions';
@@ -135,6 +136,7 @@ export async function buildApp(ctx: AppContext, opts: AppOptions = {}): Promise<
   await app.register(hostRoutes(ctx));
   await app.register(guestRoutes(ctx, authPerMinute));
   await app.register(meetingRoutes(ctx));
+  await app.register(recordingRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(webhookRoutes(ctx));
 

@@ -125,12 +125,36 @@ export const SETTINGS = {
   corsOrigins: { env: 'CORS_ORIGINS', schema: originList },
   updateFeedUrl: { env: 'UPDATE_FEED_URL', schema: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).max(2048) },
   logLevel: { env: 'LOG_LEVEL', schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }) },
+  recordingMinFreeMb: { env: 'RECORDING_MIN_FREE_MB', schema: intIn(0, 10_000_000) },
+  recordingsS3Bucket: {
+    env: 'RECORDINGS_S3_BUCKET',
+    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  },
+  recordingsS3Region: { env: 'RECORDINGS_S3_REGION', schema: z.string().min(1).max(64) },
+  recordingsS3Endpoint: { env: 'RECORDINGS_S3_ENDPOINT', schema: httpUrl },
+  recordingsS3AccessKeyId: { env: 'RECORDINGS_S3_ACCESS_KEY_ID', schema: z.string().min(1).max(256) },
+  recordingsS3SecretAccessKey: { env: 'RECORDINGS_S3_SECRET_ACCESS_KEY', schema: z.string().min(1).max(512) },
+  recordingsS3PathStyle: { env: 'RECORDINGS_S3_PATH_STYLE', schema: z.stringbool() },
+  recordingsS3Prefix: {
+    env: 'RECORDINGS_S3_PREFIX',
+    schema: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9!_.*'()/-]*$/, "letters, digits and !_.*'()/- only"),
+  },
 } as const;
 
 type SettingKey = keyof typeof SETTINGS;
 
 /** Never echoed in an error line: they are or may hold a password. */
-const SECRET_VALUES = new Set<SettingKey>(['livekitApiSecret', 'metricsToken', 'databaseUrl', 'redisUrl', 'turnSecret']);
+const SECRET_VALUES = new Set<SettingKey>([
+  'livekitApiSecret',
+  'metricsToken',
+  'databaseUrl',
+  'redisUrl',
+  'turnSecret',
+  'recordingsS3SecretAccessKey',
+]);
 export type ServerSettings = { [K in SettingKey]?: z.output<(typeof SETTINGS)[K]['schema']> };
 
 export interface LoadedConfig {
@@ -208,6 +232,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile?: st
   }
   if ((settings.turnCertFile === undefined) !== (settings.turnKeyFile === undefined)) {
     problems.push('TURN_CERT_FILE and TURN_KEY_FILE: give both, or neither for a certificate made at first run');
+  }
+  const s3 = [settings.recordingsS3Bucket, settings.recordingsS3AccessKeyId, settings.recordingsS3SecretAccessKey];
+  if (s3.some((v) => v !== undefined) && !s3.every((v) => v !== undefined)) {
+    problems.push(
+      'RECORDINGS_S3_BUCKET, RECORDINGS_S3_ACCESS_KEY_ID and RECORDINGS_S3_SECRET_ACCESS_KEY: give all three to keep recordings in a bucket, or none for the data dir',
+    );
   }
   if (problems.length) throw new ConfigError(problems);
   return { settings: settings as ServerSettings, sources };

@@ -6,6 +6,7 @@ import type { Db } from './db/database';
 import { GuestLinkStore } from './db/guest-links';
 import { InviteStore } from './db/invites';
 import { MeetingStore } from './db/meetings';
+import { RecordingStore } from './db/recordings';
 import { RoomStore } from './db/rooms';
 import { SettingsStore } from './db/settings';
 import { EventBus } from './events/bus';
@@ -15,6 +16,7 @@ import type { LivekitService } from './livekit/livekit-service';
 import { Lobby, type LobbyStore } from './lobby/lobby';
 import { RedisLobby } from './lobby/lobby-redis';
 import { Metrics } from './metrics';
+import { RecordingService, type RecordingSettings } from './recording/recording-service';
 import { LocalGeneration, RedisGeneration } from './shared-state/generation';
 import type { SharedRedis } from './shared-state/redis';
 
@@ -74,6 +76,7 @@ export interface AppContext {
   guestLinks: GuestLinkStore;
   /** The one-time first-run code lives here (shared by every instance) while no account exists. */
   settingsStore: SettingsStore;
+  recordings: RecordingService;
   /** Failed password checks per (username, client address). */
   loginFailures: SignInThrottle;
   metrics: Metrics;
@@ -90,10 +93,12 @@ export async function createContext(deps: {
   db: Db;
   livekit: LivekitService;
   shared?: SharedRedis | undefined;
+  recording: RecordingSettings;
 }): Promise<AppContext> {
   const { db, shared } = deps;
   const bus = new EventBus();
   if (shared) await bus.share(shared, (err) => deps.log.warn({ err }, 'event not relayed through redis'));
+  const meetings = new MeetingStore(db);
   const rooms = new RoomStore(db, shared ? new RedisGeneration(shared, 'rooms') : new LocalGeneration());
   const auth = new AuthService(
     db,
@@ -106,6 +111,17 @@ export async function createContext(deps: {
       .catch((err: unknown) => deps.log.warn({ err }, 'lobby expiry not reported'));
   };
   const lobby: LobbyStore = shared ? await RedisLobby.open(shared, {}, onExpire) : new Lobby({}, onExpire);
+  const recordings = new RecordingService(
+    {
+      store: new RecordingStore(db),
+      meetings,
+      livekit: deps.livekit,
+      log: deps.log,
+      broadcast: (event) => bus.toAll(event),
+      publicUrl: () => deps.settings.publicUrl,
+    },
+    deps.recording,
+  );
   return {
     settings: deps.settings,
     log: deps.log,
@@ -113,13 +129,14 @@ export async function createContext(deps: {
     auth,
     invites: new InviteStore(db),
     rooms,
-    meetings: new MeetingStore(db),
+    meetings,
     livekit: deps.livekit,
     lobby,
     bus,
     presence: shared ? new RedisPresence(shared) : new MemoryPresence(),
     guestLinks: new GuestLinkStore(db),
     settingsStore: new SettingsStore(db),
+    recordings,
     loginFailures: shared ? new RedisLoginThrottle(shared) : new LoginThrottle(),
     metrics: new Metrics(),
     shared,

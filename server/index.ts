@@ -13,6 +13,8 @@ import { LivekitService } from './livekit/livekit-service';
 import { lockDataDir, type DataDirLock } from './process/data-dir-lock';
 import { stopStaleChildren } from './process/child-records';
 import { findLivekitBinary } from './sfu/livekit-binary';
+import { DEFAULT_RECORDING_SETTINGS } from './recording/recording-service';
+import { LocalStorage, recordingsDir, S3Storage, type S3Settings } from './recording/storage';
 import { loadPresence } from './rooms/room-service';
 import { launchSfu, type RunningSfu } from './sfu/livekit-launcher';
 import { generateSfuKeys, type SfuKeys } from './sfu/livekit-config';
@@ -71,6 +73,16 @@ export interface TeamServerOptions {
   redisUrl?: string;
   /** The nodes of an existing LiveKit cluster, handed out to clients in turn (with `livekit`). */
   livekitNodeUrls?: string[];
+  recording?: {
+    /** Keep finished recordings in this bucket instead of the data dir. */
+    s3?: S3Settings;
+    /** Stop a recording when the data dir's file system has less than this free (default 256 MiB). */
+    minFreeBytes?: number;
+    /** How long a meeting may go on without a host before its recording ends (default 10 s). */
+    hostGraceMs?: number;
+    /** Seconds a download link works (default 300). */
+    linkSeconds?: number;
+  };
 }
 
 export interface RunningTeamServer {
@@ -133,6 +145,23 @@ export function optionsFromSettings(s: ServerSettings): TeamServerOptions {
     ...(s.databaseUrl ? { databaseUrl: s.databaseUrl } : {}),
     ...(s.redisUrl ? { redisUrl: s.redisUrl } : {}),
     ...(s.livekitNodeUrls?.length ? { livekitNodeUrls: s.livekitNodeUrls } : {}),
+    recording: {
+      ...(s.recordingMinFreeMb !== undefined ? { minFreeBytes: s.recordingMinFreeMb * 1024 * 1024 } : {}),
+      ...(s.recordingsS3Bucket && s.recordingsS3AccessKeyId && s.recordingsS3SecretAccessKey
+        ? {
+            s3: {
+              bucket: s.recordingsS3Bucket,
+              region: s.recordingsS3Region ?? 'us-east-1',
+              endpoint: s.recordingsS3Endpoint,
+              accessKeyId: s.recordingsS3AccessKeyId,
+              secretAccessKey: s.recordingsS3SecretAccessKey,
+              // Self-hosted S3-compatible services want the bucket in the path; AWS takes either.
+              forcePathStyle: s.recordingsS3PathStyle ?? !!s.recordingsS3Endpoint,
+              prefix: s.recordingsS3Prefix ?? '',
+            },
+          }
+        : {}),
+    },
   };
 }
 
@@ -241,7 +270,24 @@ async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logg
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     ...(opts.updateFeedUrl ? { updateFeedUrl: opts.updateFeedUrl } : {}),
   };
-  const ctx = await createContext({ settings, log, db, livekit: lk, shared });
+  const recDir = recordingsDir(opts.dataDir);
+  const rec = opts.recording ?? {};
+  const ctx = await createContext({
+    settings,
+    log,
+    db,
+    livekit: lk,
+    shared,
+    recording: {
+      dir: recDir,
+      runDir: lock.runDir,
+      storage: rec.s3 ? new S3Storage(rec.s3) : new LocalStorage(recDir),
+      minFreeBytes: rec.minFreeBytes ?? DEFAULT_RECORDING_SETTINGS.minFreeBytes,
+      hostGraceMs: rec.hostGraceMs ?? DEFAULT_RECORDING_SETTINGS.hostGraceMs,
+      linkSeconds: rec.linkSeconds ?? DEFAULT_RECORDING_SETTINGS.linkSeconds,
+      fps: DEFAULT_RECORDING_SETTINGS.fps,
+    },
+  });
 
   let app: TeamApp | undefined;
   let sfu: RunningSfu | undefined;
@@ -261,6 +307,8 @@ async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logg
   const close = async () => {
     try {
       clearInterval(housekeeping);
+      // Recorders finish their files while the SFU is still up; composites resume on the next start.
+      await ctx.recordings.close();
       ctx.bus.closeAll();
       ctx.lobby.close();
       await app?.close();
@@ -312,6 +360,7 @@ async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logg
       );
     }
     void loadPresence(ctx);
+    void ctx.recordings.recover().catch((err: unknown) => log.error({ err }, 'unfinished recordings not recovered'));
     if (setupCode) log.warn({ setupCode }, `first run: finish setup with the one-time code ${setupCode}`);
     log.info(
       {

@@ -222,6 +222,54 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    name: 'recordings, and the room option that allows them',
+    sqlite: `
+      ALTER TABLE rooms ADD COLUMN allow_recording INTEGER NOT NULL DEFAULT 1;
+      CREATE TABLE recordings (
+        id             TEXT PRIMARY KEY,
+        room_name      TEXT NOT NULL,
+        meeting_id     TEXT,
+        started_by     TEXT REFERENCES users(id) ON DELETE SET NULL,
+        started_at     INTEGER NOT NULL,
+        ended_at       INTEGER,
+        status         TEXT NOT NULL CHECK (status IN ('recording', 'processing', 'ready', 'failed')),
+        partial        INTEGER NOT NULL DEFAULT 0,
+        end_reason     TEXT,
+        duration_ms    INTEGER,
+        size_bytes     INTEGER,
+        storage        TEXT NOT NULL CHECK (storage IN ('local', 's3')),
+        storage_key    TEXT
+      );
+      CREATE INDEX recordings_by_start ON recordings(started_at);
+      CREATE INDEX recordings_by_room ON recordings(room_name, started_at);
+      -- At most one recording per room at a time: two concurrent starts cannot both insert.
+      CREATE UNIQUE INDEX recordings_one_active ON recordings(room_name) WHERE status = 'recording';
+    `,
+    postgres: `
+      ALTER TABLE rooms ADD COLUMN allow_recording BIGINT NOT NULL DEFAULT 1;
+      CREATE TABLE recordings (
+        id             TEXT PRIMARY KEY,
+        room_name      TEXT NOT NULL,
+        meeting_id     TEXT,
+        started_by     TEXT REFERENCES users(id) ON DELETE SET NULL,
+        started_at     BIGINT NOT NULL,
+        ended_at       BIGINT,
+        status         TEXT NOT NULL CHECK (status IN ('recording', 'processing', 'ready', 'failed')),
+        partial        BIGINT NOT NULL DEFAULT 0,
+        end_reason     TEXT,
+        duration_ms    BIGINT,
+        size_bytes     BIGINT,
+        storage        TEXT NOT NULL CHECK (storage IN ('local', 's3')),
+        storage_key    TEXT
+      );
+      CREATE INDEX recordings_by_start ON recordings(started_at);
+      CREATE INDEX recordings_by_room ON recordings(room_name, started_at);
+      -- At most one recording per room at a time: two concurrent starts cannot both insert.
+      CREATE UNIQUE INDEX recordings_one_active ON recordings(room_name) WHERE status = 'recording';
+    `,
+  },
+  {
+    version: 4,
     name: 'rooms: direct (peer-to-peer) two-person calls, on by default',
     sqlite: `ALTER TABLE rooms ADD COLUMN direct_calls INTEGER NOT NULL DEFAULT 1;`,
     postgres: `ALTER TABLE rooms ADD COLUMN direct_calls BIGINT NOT NULL DEFAULT 1;`,

@@ -29,6 +29,7 @@ function toRecord(r: RoomRow): RoomRecord {
       e2ee: r.e2ee,
       guestsCanShare: Number(r.guests_can_share) === 1,
       directCalls: Number(r.direct_calls) === 1,
+      allowRecording: Number(r.allow_recording) === 1,
     },
     e2eeKey: r.e2ee_key,
     createdAt: r.created_at,
@@ -59,6 +60,7 @@ const flags = (o: RoomOptions) => ({
   e2ee: o.e2ee,
   guests_can_share: +o.guestsCanShare,
   direct_calls: +o.directCalls,
+  allow_recording: +o.allowRecording,
 });
 
 export class RoomStore {

@@ -49,6 +49,7 @@ export interface Schema {
     e2ee_key: string | null;
     guests_can_share: number;
     direct_calls: number;
+    allow_recording: number;
     created_at: number;
   };
   meetings: { id: string; room_name: string; started_at: number; ended_at: number | null };
@@ -75,5 +76,20 @@ export interface Schema {
     max_uses: number;
     uses: number;
     revoked_at: number | null;
+  };
+  recordings: {
+    id: string;
+    room_name: string;
+    meeting_id: string | null;
+    started_by: string | null;
+    started_at: number;
+    ended_at: number | null;
+    status: 'recording' | 'processing' | 'ready' | 'failed';
+    partial: number;
+    end_reason: string | null;
+    duration_ms: number | null;
+    size_bytes: number | null;
+    storage: 'local' | 's3';
+    storage_key: string | null;
   };
 }

@@ -78,6 +78,11 @@ export class LivekitService {
     return this.nodes ? this.nodes.pick() : this.publicUrl;
   }
 
+  /** The SFU as the server reaches it (ws://), for server-side participants such as the recorder. */
+  get apiUrl(): string {
+    return (this.urls?.apiUrl ?? '').replace(/^http/, 'ws');
+  }
+
   private get rooms(): RoomServiceClient {
     if (!this.client) throw new HttpError('SFU_UNAVAILABLE', 'the SFU is not connected yet');
     return this.client;
@@ -107,6 +112,16 @@ export class LivekitService {
       ...(req.role === 'guest' ? { canPublishSources: req.canShareScreen ? GUEST_SOURCES_SHARING : GUEST_SOURCES } : {}),
       ...(req.role === 'host' ? { roomAdmin: true } : {}),
     });
+    return at.toJwt();
+  }
+
+  /**
+   * The recorder's token: hidden (nobody sees it in the room), subscribe-only, and marked as a
+   * recorder, so the SFU tells every participant the room is being recorded while it is in.
+   */
+  async recorderToken(room: string, identity: string): Promise<string> {
+    const at = new AccessToken(this.keys.apiKey, this.keys.apiSecret, { identity, name: 'Recorder', ttl: TOKEN_TTL_SECONDS });
+    at.addGrant({ room, roomJoin: true, canSubscribe: true, canPublish: false, canPublishData: false, hidden: true, recorder: true });
     return at.toJwt();
   }
 
@@ -170,7 +185,8 @@ export class LivekitService {
 
   private async listParticipants(room: string): Promise<ParticipantInfo[]> {
     try {
-      return await this.call(() => this.rooms.listParticipants(room));
+      // Hidden participants (the recorder) are nobody's business in listings and attendance.
+      return (await this.call(() => this.rooms.listParticipants(room))).filter((p) => !p.permission?.hidden);
     } catch (err) {
       if (isNotFound((err as Error).cause)) return [];
       throw err;

@@ -136,6 +136,7 @@ export async function guestAdmission(ctx: AppContext, room: RoomRecord, displayN
     roomTitle: room.title,
     ...e2eeFields(room),
     directCalls: room.options.directCalls,
+    recording: (await ctx.recordings.active(room.name)) !== null,
   };
 }
 

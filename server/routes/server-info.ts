@@ -6,7 +6,7 @@ import { register } from './common';
 export function serverInfoRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     register(app, ROUTES.server, async () => {
-      const features: Feature[] = ['guests', 'lobby', 'e2ee', 'meeting-history', 'events'];
+      const features: Feature[] = ['guests', 'lobby', 'e2ee', 'meeting-history', 'events', 'recording'];
       return {
         name: ctx.settings.serverName,
         version: ctx.settings.version,

@@ -30,6 +30,8 @@ async function record(ctx: AppContext, ev: WebhookEvent, after: (() => Promise<v
     const title = (await ctx.rooms.get(room.name))?.title ?? room.name;
     after.push(() => ctx.bus.toAll({ type: 'meeting.started', room: room.name, title, at: new Date(at).toISOString() }));
   };
+  // The hidden recorder is no attendee: it stays out of history, presence and join/leave events.
+  if (ev.participant?.permission?.hidden) return;
 
   switch (ev.event) {
     case 'room_started': {

@@ -31,8 +31,8 @@ export class NodeParticipant {
     await this.room.connect(url, token, { autoSubscribe: true, dynacast: false });
   }
 
-  /** Publishes a solid-colour 320x240 camera at 15 fps and a 440 Hz tone, until disconnect. */
-  async publishSynthetic(color: Rgb): Promise<void> {
+  /** Publishes a solid-colour 320x240 camera at 15 fps and a tone (440 Hz unless told), until disconnect. */
+  async publishSynthetic(color: Rgb, toneHz = 440): Promise<void> {
     const width = 320;
     const height = 240;
     const video = new VideoSource(width, height);
@@ -65,7 +65,7 @@ export class NodeParticipant {
     this.timers.push(
       setInterval(() => {
         const pcm = new Int16Array(samplesPer10ms * 2);
-        for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(Math.sin(2 * Math.PI * 440 * (phase++ / sampleRate)) * 8000);
+        for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(Math.sin(2 * Math.PI * toneHz * (phase++ / sampleRate)) * 8000);
         void audio.captureFrame(new AudioFrame(pcm, sampleRate, 1, pcm.length)).catch(() => undefined);
       }, 20),
     );

@@ -257,6 +257,42 @@ describe('authorization matrix', () => {
       },
       expect: all(200),
     },
+    {
+      name: 'GET /api/v1/rooms/:room/recording',
+      call: () => ({ method: 'GET', url: '/api/v1/rooms/main/recording' }),
+      expect: signedIn(200, 200, 200),
+    },
+    {
+      // Hosts pass the check and are told nobody is in the meeting to record; members never get that far.
+      name: 'POST /api/v1/rooms/:room/recording',
+      call: () => ({ method: 'POST', url: '/api/v1/rooms/main/recording', body: {} }),
+      expect: signedIn(403, 409, 409),
+    },
+    {
+      name: 'POST /api/v1/rooms/:room/recording/stop',
+      call: () => ({ method: 'POST', url: '/api/v1/rooms/main/recording/stop', body: {} }),
+      expect: signedIn(403, 409, 409),
+    },
+    { name: 'GET /api/v1/recordings', call: () => ({ method: 'GET', url: '/api/v1/recordings' }), expect: signedIn(200, 200, 200) },
+    {
+      name: 'POST /api/v1/recordings/:recordingId/download',
+      call: () => ({ method: 'POST', url: '/api/v1/recordings/nosuchrecording/download', body: {} }),
+      expect: signedIn(404, 404, 404),
+    },
+    {
+      // A signed link is the only key: a made-up signature is refused for everyone, signed in or not.
+      name: 'GET /api/v1/recordings/:recordingId/file',
+      call: () => ({
+        method: 'GET',
+        url: `/api/v1/recordings/nosuchrecording/file?expires=${Math.floor(Date.now() / 1000) + 60}&sig=${'A'.repeat(43)}`,
+      }),
+      expect: all(403),
+    },
+    {
+      name: 'DELETE /api/v1/recordings/:recordingId',
+      call: () => ({ method: 'DELETE', url: '/api/v1/recordings/nosuchrecording' }),
+      expect: signedIn(404, 404, 404),
+    },
     { name: 'GET /api/v1/meetings', call: () => ({ method: 'GET', url: '/api/v1/meetings' }), expect: signedIn(200, 200, 200) },
     { name: 'GET /api/v1/events', call: () => ({ method: 'GET', url: '/api/v1/events' }), expect: signedIn(200, 200, 200) },
     {

@@ -40,6 +40,7 @@ export function fakeSource(initial: ParticipantSnapshot[]) {
   const stats = writable<StatsSample>(EMPTY_SAMPLE);
   const audioBlocked = writable(false);
   const encrypted = writable(false);
+  const recording = writable(false);
   const chatHandlers = new Set<(m: ChatMessage) => void>();
   const reactionHandlers = new Set<(r: Reaction) => void>();
   const decryptionHandlers = new Set<(p: DecryptionProblem) => void>();
@@ -58,6 +59,7 @@ export function fakeSource(initial: ParticipantSnapshot[]) {
     stats,
     audioBlocked,
     encrypted,
+    recording,
     devices: (kind: DeviceKind) => devices[kind],
     activeDevice: () => writable<string | undefined>(undefined),
     onChat: (h: (m: ChatMessage) => void) => (chatHandlers.add(h), () => chatHandlers.delete(h)),
@@ -94,6 +96,7 @@ export function fakeSource(initial: ParticipantSnapshot[]) {
     participants,
     connection,
     stats,
+    recording,
     update,
     chat: (m: ChatMessage) => chatHandlers.forEach((h) => h(m)),
     react: (r: Reaction) => reactionHandlers.forEach((h) => h(r)),
@@ -112,6 +115,8 @@ export function fakeHost(lobby: LobbyEntry[] = []) {
     admit: vi.fn(async () => undefined),
     deny: vi.fn(async () => undefined),
     isLocked: vi.fn(async () => false),
+    startRecording: vi.fn(async () => undefined),
+    stopRecording: vi.fn(async () => undefined),
     watchLobby: (run: (w: LobbyEntry[]) => void) => {
       watchers.add(run);
       run(waiting);

@@ -113,6 +113,45 @@ describe('MeetingState', () => {
     expect(m.notice?.title).toMatch(/^Couldn't remove/);
   });
 
+  it('follows the recording state and says when it starts and stops; a late joiner is told at once', async () => {
+    const f = fakeSource([me, person('ada')]);
+    const h = fakeHost();
+    const m = new MeetingState(f.source, INFO, h.host);
+    stop = m.start();
+    expect(m.recording).toBe(false);
+    expect(m.announcement).toBeNull();
+    await m.toggleRecording();
+    expect(h.host.startRecording).toHaveBeenCalledOnce();
+    f.recording.set(true);
+    expect(m.recording).toBe(true);
+    expect(m.announcement).toMatch(/^Recording started/);
+    await m.toggleRecording();
+    expect(h.host.stopRecording).toHaveBeenCalledOnce();
+    f.recording.set(false);
+    expect(m.announcement).toBe('Recording stopped.');
+
+    const late = fakeSource([me]);
+    late.recording.set(true);
+    const joined = new MeetingState(late.source, INFO);
+    const stopLate = joined.start();
+    expect(joined.recording).toBe(true);
+    expect(joined.announcement).toMatch(/being recorded/);
+    stopLate();
+  });
+
+  it('a refused recording start explains itself', async () => {
+    const f = fakeSource([me]);
+    const h = fakeHost();
+    h.host.startRecording.mockRejectedValueOnce(
+      Object.assign(new Error('recording is turned off for this room'), { name: 'ApiError', status: 403, code: 'RECORDING_NOT_ALLOWED' }),
+    );
+    const m = new MeetingState(f.source, INFO, h.host);
+    stop = m.start();
+    await m.toggleRecording();
+    expect(m.notice?.title).toMatch(/^Couldn't start recording/);
+    expect(m.recordingPending).toBe(false);
+  });
+
   it('stops listening when cleaned up', () => {
     const f = fakeSource([me]);
     const m = new MeetingState(f.source, INFO);

@@ -153,7 +153,16 @@ const room: Room = {
   name: 'standup',
   title: 'Standup',
   owner: ada,
-  options: { lobby: true, allowGuests: true, locked: false, maxParticipants: null, e2ee: 'off', guestsCanShare: false, directCalls: true },
+  options: {
+    lobby: true,
+    allowGuests: true,
+    locked: false,
+    maxParticipants: null,
+    e2ee: 'off',
+    guestsCanShare: false,
+    allowRecording: true,
+    directCalls: true,
+  },
   createdAt: '2026-01-01T00:00:00.000Z',
   youAreHost: true,
   participants: [],
@@ -232,7 +241,15 @@ describe('room options', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Save options' }));
     await settle();
     expect(api.updateRoom).toHaveBeenCalledWith('standup', {
-      options: { allowGuests: true, lobby: true, maxParticipants: null, e2ee: 'passphrase', guestsCanShare: true, directCalls: true },
+      options: {
+        allowGuests: true,
+        lobby: true,
+        maxParticipants: null,
+        e2ee: 'passphrase',
+        guestsCanShare: true,
+        directCalls: true,
+        allowRecording: true,
+      },
     });
   });
 
@@ -247,7 +264,15 @@ describe('room options', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Save options' }));
     await settle();
     expect(api.updateRoom).toHaveBeenCalledWith('standup', {
-      options: { allowGuests: true, lobby: true, maxParticipants: null, e2ee: 'off', guestsCanShare: false, directCalls: false },
+      options: {
+        allowGuests: true,
+        lobby: true,
+        maxParticipants: null,
+        e2ee: 'off',
+        guestsCanShare: false,
+        directCalls: false,
+        allowRecording: true,
+      },
     });
   });
 });

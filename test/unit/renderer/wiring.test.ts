@@ -136,10 +136,19 @@ describe('AdminState', () => {
         e2ee: 'passphrase',
         guestsCanShare: true,
         directCalls: false,
+        allowRecording: true,
       }),
     ).toBeNull();
     expect(api.updateRoom).toHaveBeenCalledWith('standup', {
-      options: { allowGuests: false, lobby: false, maxParticipants: 12, e2ee: 'passphrase', guestsCanShare: false, directCalls: false },
+      options: {
+        allowGuests: false,
+        lobby: false,
+        maxParticipants: 12,
+        e2ee: 'passphrase',
+        guestsCanShare: false,
+        directCalls: false,
+        allowRecording: true,
+      },
     });
     expect(a.problem).not.toBeNull();
     expect(a.busy).toBe(false);

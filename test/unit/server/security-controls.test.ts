@@ -11,6 +11,8 @@ import { LoginThrottle } from '@server/auth/throttle';
 import { createContext, DEFAULT_LIMITS } from '@server/context';
 import { backupDatabase, migrate, openSqlite, schemaVersion } from '@server/db/database';
 import { MIGRATIONS } from '@server/db/migrations';
+import { DEFAULT_RECORDING_SETTINGS } from '@server/recording/recording-service';
+import { LocalStorage } from '@server/recording/storage';
 import { LivekitService } from '@server/livekit/livekit-service';
 import { handleWebhook } from '@server/webhook/webhook-handler';
 
@@ -131,6 +133,7 @@ describe('webhooks', () => {
       log: pino({ level: 'silent' }),
       db,
       livekit: new LivekitService({ apiKey: 'APIx', apiSecret: 'x'.repeat(40) }),
+      recording: { ...DEFAULT_RECORDING_SETTINGS, dir: join(dir, 'recordings'), storage: new LocalStorage(join(dir, 'recordings')) },
     });
     const event = {
       id: 'EV_1',

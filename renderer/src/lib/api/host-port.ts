@@ -1,4 +1,4 @@
-// The host controls a meeting offers (mute, remove, lock, end, lobby), done through the team server,
+// The host controls a meeting offers (mute, remove, lock, end, lobby, recording), done through the team server,
 // never directly on the SFU.
 import type { ApiClient } from '@contracts/api-client';
 import type { LobbyEntry } from '@contracts/api';
@@ -15,6 +15,12 @@ export function hostPort(api: ApiClient, room: string, events: ServerEventStream
     end: () => api.endMeeting(room),
     admit: (id) => api.admitGuest(room, id),
     deny: (id) => api.denyGuest(room, id),
+    async startRecording() {
+      await api.startRecording(room);
+    },
+    async stopRecording() {
+      await api.stopRecording(room);
+    },
     async isLocked() {
       return (await api.getRoom(room)).options.locked;
     },

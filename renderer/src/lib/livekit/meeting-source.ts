@@ -1,7 +1,7 @@
 // The seam between LiveKit and Parley's meeting state: everything the meeting view reads from or
 // does to a Room. The real one wraps a connected Room (connect-room.ts); tests pass a fake.
 import { roomAudioPlaybackAllowedObservable } from '@livekit/components-core';
-import { LocalVideoTrack, Track } from 'livekit-client';
+import { LocalVideoTrack, RoomEvent, Track } from 'livekit-client';
 import { map } from 'rxjs';
 import { rememberBackgroundEffect, rememberedBackgroundEffect, type BackgroundEffect } from '../media/background-effect';
 import { setBackgroundEffect } from '../media/background-effect-loader';
@@ -36,6 +36,8 @@ export interface MeetingSource {
   /** Browsers block audio until a click; true when the page needs one. */
   readonly audioBlocked: Subscribable<boolean>;
   startAudio(): Promise<void>;
+  /** True while the meeting is being recorded (the SFU says so the moment the recorder is in). */
+  readonly recording: Subscribable<boolean>;
   /** True once our media is end-to-end encrypted. */
   readonly encrypted: Subscribable<boolean>;
   onDecryptionProblem(handler: (problem: DecryptionProblem) => void): Unsubscribe;
@@ -87,6 +89,14 @@ export function roomSource({ room, hands, chat, direct }: Omit<ConnectedRoom, 'p
     },
     audioBlocked: fromObservable(roomAudioPlaybackAllowedObservable(room).pipe(map(({ canPlayAudio }) => !canPlayAudio))),
     startAudio: () => room.startAudio(),
+    recording: {
+      subscribe(run) {
+        const changed = (on: boolean) => run(on);
+        room.on(RoomEvent.RecordingStatusChanged, changed);
+        run(room.isRecording);
+        return () => void room.off(RoomEvent.RecordingStatusChanged, changed);
+      },
+    },
     encrypted: { subscribe: (run) => watchEncrypted(room, run) },
     onDecryptionProblem: (handler) => watchDecryption(room, handler),
     async setBackgroundEffect(effect) {

@@ -18,6 +18,8 @@ export interface RoomOptionsEdit {
   guestsCanShare: boolean;
   /** Two-person calls go direct (peer to peer). */
   directCalls: boolean;
+  /** Hosts may record the room's meetings. */
+  allowRecording: boolean;
 }
 
 export class AdminState {

@@ -54,6 +54,8 @@ export class AppState {
   settingsOpen = $state(false);
   /** Desktop: a link to a new server, waiting for the person's answer. */
   linkQuestion = $state.raw<LinkQuestion | null>(null);
+  /** A guest admitted to a meeting that is being recorded, asked whether to enter. */
+  recordingQuestion = $state.raw<{ roomTitle: string; answer: (yes: boolean) => void } | null>(null);
 
   readonly session = new Session();
   #room: ConnectedRoom['room'] | null = null;
@@ -368,7 +370,27 @@ export class AppState {
     if (s.name === 'waiting') this.screen = { name: 'prejoin', target: s.target };
   }
 
-  async #enterMeeting(target: JoinTarget, { creds, info, isHost }: Admitted): Promise<void> {
+  /** Asks a guest whether to enter a meeting that is being recorded; the dialog calls answerRecording. */
+  #askRecording(roomTitle: string): Promise<boolean> {
+    this.recordingQuestion?.answer(false);
+    return new Promise((resolve) => {
+      this.recordingQuestion = {
+        roomTitle,
+        answer: (yes) => {
+          this.recordingQuestion = null;
+          resolve(yes);
+        },
+      };
+    });
+  }
+
+  async #enterMeeting(target: JoinTarget, admitted: Admitted): Promise<void> {
+    const { creds, info, isHost } = admitted;
+    // Guests are told before they enter, and may choose not to.
+    if (admitted.recording && target.kind === 'guest' && !(await this.#askRecording(info.title))) {
+      if (this.screen.name !== 'prejoin') this.screen = { name: 'prejoin', target };
+      return;
+    }
     const prejoin = this.prejoin;
     if (!prejoin) return;
     const call = await this.#loadCall();

@@ -1,6 +1,6 @@
 // Home: the team's rooms with who is in each right now, and recent meetings. Live through the
 // server's event stream, with a slow poll as a safety net if the stream is down.
-import type { Meeting, Room, RoomOptions } from '@contracts/api';
+import type { Meeting, Recording, Room, RoomOptions } from '@contracts/api';
 import type { ApiClient } from '../api/client';
 import type { ServerEventStream } from '../api/event-stream';
 import { apiProblem, type Problem } from '../problems';
@@ -10,6 +10,7 @@ const POLL_MS = 30_000;
 export class HomeState {
   rooms = $state.raw<Room[]>([]);
   meetings = $state.raw<Meeting[]>([]);
+  recordings = $state.raw<Recording[]>([]);
   loaded = $state(false);
   problem = $state.raw<Problem | null>(null);
   creating = $state(false);
@@ -48,12 +49,14 @@ export class HomeState {
 
   async refresh(): Promise<void> {
     try {
-      const [rooms, meetings] = await Promise.all([
+      const [rooms, meetings, recordings] = await Promise.all([
         this.#api.listAllRooms(),
         this.#api.listMeetings({ limit: 8 }).catch(() => ({ meetings: [] })),
+        this.#api.listRecordings({ limit: 20 }).catch(() => ({ recordings: [] })),
       ]);
       this.rooms = rooms.rooms;
       this.meetings = meetings.meetings;
+      this.recordings = recordings.recordings;
       this.problem = null;
     } catch (err) {
       this.problem = apiProblem(err, this.#serverUrl);
@@ -74,6 +77,22 @@ export class HomeState {
       return null;
     } finally {
       this.creating = false;
+    }
+  }
+
+  /** Downloads a recording through a short-lived signed link the server hands out. */
+  async download(id: string): Promise<void> {
+    try {
+      const { url } = await this.#api.recordingDownload(id);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = '';
+      a.rel = 'noopener';
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } catch (err) {
+      this.problem = apiProblem(err, this.#serverUrl);
     }
   }
 

@@ -13,6 +13,8 @@ export interface Admitted {
   creds: JoinCredentials & E2eeCredentials;
   info: MeetingInfo;
   isHost: boolean;
+  /** The meeting is being recorded: a guest is asked before entering. */
+  recording: boolean;
 }
 
 export type JoinAnswer = Admitted | { status: 'waiting'; ticket: string; roomTitle: string };
@@ -26,11 +28,23 @@ export const LOBBY_DENIED: Problem = {
 export async function askToJoin(api: ApiClient, serverUrl: string, target: JoinTarget, guestName: string): Promise<JoinAnswer> {
   if (target.kind === 'member') {
     const res = await api.joinRoom(target.room, { device: deviceTag() });
-    return { status: 'admitted', creds: res, info: { room: target.room, title: target.title, serverUrl }, isHost: res.role === 'host' };
+    return {
+      status: 'admitted',
+      creds: res,
+      info: { room: target.room, title: target.title, serverUrl },
+      isHost: res.role === 'host',
+      recording: false,
+    };
   }
   const res = await api.guestJoin(target.code, guestName);
   if (res.status !== 'admitted') return { status: 'waiting', ticket: res.ticket, roomTitle: res.roomTitle };
-  return { status: 'admitted', creds: res, info: { room: res.room, title: res.roomTitle, serverUrl }, isHost: false };
+  return {
+    status: 'admitted',
+    creds: res,
+    info: { room: res.room, title: res.roomTitle, serverUrl },
+    isHost: false,
+    recording: res.recording,
+  };
 }
 
 /**
@@ -52,7 +66,13 @@ export async function waitForAdmission(
       throw err;
     }
     if (status.status === 'admitted') {
-      return { status: 'admitted', creds: status, info: { room: status.room, title: status.roomTitle, serverUrl }, isHost: false };
+      return {
+        status: 'admitted',
+        creds: status,
+        info: { room: status.room, title: status.roomTitle, serverUrl },
+        isHost: false,
+        recording: status.recording,
+      };
     }
     if (status.status === 'denied') return 'denied';
   }

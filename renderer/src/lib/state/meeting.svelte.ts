@@ -25,6 +25,8 @@ export interface HostPort {
   watchLobby(run: (waiting: LobbyEntry[]) => void): () => void;
   /** Whether the room is locked now. */
   isLocked(): Promise<boolean>;
+  startRecording(): Promise<void>;
+  stopRecording(): Promise<void>;
 }
 
 export interface MeetingInfo {
@@ -42,6 +44,7 @@ export interface MeetingEvents {
 }
 
 const REACTION_MS = 4000;
+const ANNOUNCEMENT_MS = 8000;
 
 export class MeetingState {
   readonly info: MeetingInfo;
@@ -56,6 +59,11 @@ export class MeetingState {
   pinned = $state<string | null>(null);
   page = $state(0);
   helpOpen = $state(false);
+  /** The meeting is being recorded now (everyone sees it; hosts start and stop it). */
+  recording = $state(false);
+  recordingPending = $state(false);
+  /** A short note shown for a while (recording started or stopped), not a problem. */
+  announcement = $state<string | null>(null);
   /** A problem shown as a dismissible toast (a device that failed mid-call, a host action that failed). */
   notice = $state<Problem | null>(null);
   pending = $state({ microphone: false, camera: false, screen: false, hand: false });
@@ -119,6 +127,19 @@ export class MeetingState {
       d.add(this.#source.activeDevice(kind).subscribe((id) => (this.activeDevices[kind] = id)));
     }
     d.add(this.#source.encrypted.subscribe((e) => (this.encrypted = e)));
+    let firstRecording = true;
+    d.add(
+      this.#source.recording.subscribe((on) => {
+        const was = this.recording;
+        this.recording = on;
+        if (firstRecording) {
+          firstRecording = false;
+          if (on) this.#announce('This meeting is being recorded. Everyone in it can see this.');
+        } else if (on !== was) {
+          this.#announce(on ? 'Recording started. Everyone in the meeting can see that it is being recorded.' : 'Recording stopped.');
+        }
+      }),
+    );
     d.add(
       this.#source.onDecryptionProblem((p) => {
         // The affected person's tile shows why instead of a frozen picture; without a participant
@@ -176,6 +197,15 @@ export class MeetingState {
     this.messages = [...this.messages, message];
     if (this.panel !== 'chat') this.unread += 1;
     this.#events.chatReceived?.(message);
+  }
+
+  #announce(text: string): void {
+    this.announcement = text;
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      if (this.announcement === text) this.announcement = null;
+    }, ANNOUNCEMENT_MS);
+    this.#timers.add(t);
   }
 
   #showReaction(reaction: Reaction): void {
@@ -344,6 +374,19 @@ export class MeetingState {
       await h.setLocked(locked);
       this.locked = locked;
     });
+  }
+  /** Starts or stops recording (hosts); the banner follows what the SFU then says. */
+  async toggleRecording(): Promise<void> {
+    if (this.recordingPending) return;
+    this.recordingPending = true;
+    const on = !this.recording;
+    try {
+      await this.#hostAction(on ? "Couldn't start recording" : "Couldn't stop recording", (h) =>
+        on ? h.startRecording() : h.stopRecording(),
+      );
+    } finally {
+      this.recordingPending = false;
+    }
   }
   endForAll(): Promise<void> {
     return this.#hostAction("Couldn't end the meeting", (h) => h.end());
