@@ -23,4 +23,6 @@ it('figure 1 (join time) breaks a real join down and measures the P2P floor in t
   const head = r.headline[0]!;
   expect(head.ratio).toBeCloseTo(head.value / head.floor!, 6);
   expect(readFileSync(join(out.chartsDir, 'join-time.svg'), 'utf8')).toContain('<svg');
-});
+  // It builds the web client and runs several joins and a floor: under a CPU hog on 2 cores that
+  // took past the tier's 120 s (test:repeat e2e --load); a smoke checks shape, not speed.
+}, 300_000);
