@@ -2,45 +2,29 @@
 // checks the current password and only ever lists or signs out the caller's own sessions.
 import type { SessionInfo } from '@contracts/api';
 import type { ApiClient } from '../api/client';
-import { apiProblem, type Problem } from '../problems';
+import { ApiCallState } from './api-call-state.svelte';
 
 export type AccountApi = Pick<ApiClient, 'listSessions' | 'revokeSession' | 'changePassword'>;
 
-export class AccountState {
+export class AccountState extends ApiCallState {
   sessions = $state.raw<SessionInfo[]>([]);
-  problem = $state.raw<Problem | null>(null);
-  busy = $state(false);
   /** Set after a successful password change, for the confirmation line. */
   passwordChanged = $state(false);
 
   readonly #api: AccountApi;
-  readonly #serverUrl: string;
 
   constructor(api: AccountApi, serverUrl: string) {
+    super(serverUrl);
     this.#api = api;
-    this.#serverUrl = serverUrl;
-  }
-
-  async #run<T>(work: () => Promise<T>): Promise<T | null> {
-    this.busy = true;
-    this.problem = null;
-    try {
-      return await work();
-    } catch (err) {
-      this.problem = apiProblem(err, this.#serverUrl);
-      return null;
-    } finally {
-      this.busy = false;
-    }
   }
 
   async loadSessions(): Promise<void> {
-    const list = await this.#run(() => this.#api.listSessions());
+    const list = await this.run(() => this.#api.listSessions());
     if (list) this.sessions = list.sessions;
   }
 
   async signOutDevice(id: string): Promise<void> {
-    const done = await this.#run(async () => {
+    const done = await this.run(async () => {
       await this.#api.revokeSession(id);
       return true;
     });
@@ -50,7 +34,7 @@ export class AccountState {
   /** True when changed; every other device is then signed out, so the list is read again. */
   async changePassword(currentPassword: string, newPassword: string): Promise<boolean> {
     this.passwordChanged = false;
-    const done = await this.#run(async () => {
+    const done = await this.run(async () => {
       await this.#api.changePassword({ currentPassword, newPassword });
       return true;
     });

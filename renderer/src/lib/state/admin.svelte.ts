@@ -3,7 +3,7 @@
 // the caller is an admin (or the room's host), so this only decides what to show.
 import type { E2eeMode, Invite, Role, Room, RoomOptions, User } from '@contracts/api';
 import type { ApiClient } from '../api/client';
-import { apiProblem, type Problem } from '../problems';
+import { ApiCallState } from './api-call-state.svelte';
 
 export type AdminApi = Pick<ApiClient, 'createInvite' | 'listUsers' | 'updateUser' | 'updateRoom'>;
 
@@ -22,40 +22,24 @@ export interface RoomOptionsEdit {
   allowRecording: boolean;
 }
 
-export class AdminState {
+export class AdminState extends ApiCallState {
   users = $state.raw<User[]>([]);
   invite = $state.raw<Invite | null>(null);
-  problem = $state.raw<Problem | null>(null);
-  busy = $state(false);
 
   readonly #api: AdminApi;
-  readonly #serverUrl: string;
 
   constructor(api: AdminApi, serverUrl: string) {
+    super(serverUrl);
     this.#api = api;
-    this.#serverUrl = serverUrl;
-  }
-
-  async #run<T>(work: () => Promise<T>): Promise<T | null> {
-    this.busy = true;
-    this.problem = null;
-    try {
-      return await work();
-    } catch (err) {
-      this.problem = apiProblem(err, this.#serverUrl);
-      return null;
-    } finally {
-      this.busy = false;
-    }
   }
 
   async loadUsers(): Promise<void> {
-    const list = await this.#run(() => this.#api.listUsers());
+    const list = await this.run(() => this.#api.listUsers());
     if (list) this.users = list.users;
   }
 
   async createInvite(role: Role, expiresInHours = 72): Promise<Invite | null> {
-    const invite = await this.#run(() => this.#api.createInvite({ role, expiresInHours }));
+    const invite = await this.run(() => this.#api.createInvite({ role, expiresInHours }));
     if (invite) this.invite = invite;
     return invite;
   }
@@ -65,12 +49,12 @@ export class AdminState {
   }
 
   async setRole(userId: string, role: Role): Promise<void> {
-    const user = await this.#run(() => this.#api.updateUser(userId, { role }));
+    const user = await this.run(() => this.#api.updateUser(userId, { role }));
     if (user) this.#replace(user);
   }
 
   async setDisabled(userId: string, disabled: boolean): Promise<void> {
-    const user = await this.#run(() => this.#api.updateUser(userId, { disabled }));
+    const user = await this.run(() => this.#api.updateUser(userId, { disabled }));
     if (user) this.#replace(user);
   }
 
@@ -81,7 +65,7 @@ export class AdminState {
       lobby: edit.allowGuests && edit.lobby,
       guestsCanShare: edit.allowGuests && edit.guestsCanShare,
     };
-    return this.#run(() => this.#api.updateRoom(room, { options }));
+    return this.run(() => this.#api.updateRoom(room, { options }));
   }
 }
 

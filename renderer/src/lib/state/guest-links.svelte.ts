@@ -2,7 +2,7 @@
 // one with its own expiry, use limit and note, and revoking one without touching the others.
 import type { GuestLink, GuestLinkInfo } from '@contracts/api';
 import type { ApiClient } from '../api/client';
-import { apiProblem, type Problem } from '../problems';
+import { ApiCallState } from './api-call-state.svelte';
 
 export type GuestLinksApi = Pick<ApiClient, 'listGuestLinks' | 'createGuestLink' | 'revokeGuestLink'>;
 
@@ -14,43 +14,27 @@ export const LINK_LIFETIMES = [
   { minutes: 10_080, label: '1 week' },
 ] as const;
 
-export class GuestLinksState {
+export class GuestLinksState extends ApiCallState {
   links = $state.raw<GuestLinkInfo[]>([]);
   /** The link just made: the only moment its URL is known (the server stores a hash). */
   created = $state.raw<GuestLink | null>(null);
-  problem = $state.raw<Problem | null>(null);
-  busy = $state(false);
 
   readonly #api: GuestLinksApi;
   readonly #room: string;
-  readonly #serverUrl: string;
 
   constructor(api: GuestLinksApi, room: string, serverUrl: string) {
+    super(serverUrl);
     this.#api = api;
     this.#room = room;
-    this.#serverUrl = serverUrl;
-  }
-
-  async #run<T>(work: () => Promise<T>): Promise<T | null> {
-    this.busy = true;
-    this.problem = null;
-    try {
-      return await work();
-    } catch (err) {
-      this.problem = apiProblem(err, this.#serverUrl);
-      return null;
-    } finally {
-      this.busy = false;
-    }
   }
 
   async load(): Promise<void> {
-    const list = await this.#run(() => this.#api.listGuestLinks(this.#room));
+    const list = await this.run(() => this.#api.listGuestLinks(this.#room));
     if (list) this.links = list.links;
   }
 
   async create(opts: { label: string; expiresInMinutes: number; maxUses: number }): Promise<GuestLink | null> {
-    const link = await this.#run(() =>
+    const link = await this.run(() =>
       this.#api.createGuestLink(this.#room, {
         expiresInMinutes: opts.expiresInMinutes,
         maxUses: opts.maxUses,
@@ -65,7 +49,7 @@ export class GuestLinksState {
   }
 
   async revoke(id: string): Promise<void> {
-    const done = await this.#run(async () => {
+    const done = await this.run(async () => {
       await this.#api.revokeGuestLink(this.#room, id);
       return true;
     });
