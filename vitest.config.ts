@@ -16,7 +16,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          setupFiles: ['test/support/unit-setup.ts'],
           environment: 'node',
+          // Deadlines for a loaded machine; a passing test still ends as soon as it is done.
+          testTimeout: 30_000,
         },
       },
       {
