@@ -108,11 +108,19 @@ interface Evidence {
 }
 
 /**
- * The longest hole in what the played tracks received. Each new observation of a stream says "n
- * more units arrived, the last at time t", so it covers [t - n * unit, t]; the union over all
- * streams is what was received. Arrival times come from the browser's network side, so a page too
- * busy to sample on time (this 2-core machine under load) does not invent a hole, and a burst
- * counted late still covers the time it stood for.
+ * The longest hole in what the played tracks received. Arrival times come from the browser's
+ * network side, so a page too busy to sample on time (this 2-core machine under load) does not
+ * invent a hole, and a burst counted late still covers the time it stood for.
+ *
+ * Audio: each new observation of a stream says "n more packets arrived, the last at time t", and an
+ * Opus packet is 20 ms, so it covers [t - n * 20, t]; the hole is the longest stretch the union over
+ * all played streams leaves uncovered.
+ *
+ * Video has no fixed frame interval (the encoder drops its rate under CPU load), so the same rule
+ * would count a slower stretch as a hole. Instead: between two observations that each saw a new
+ * frame arrive, at t1 and later t2, no gap between arrivals can be longer than t2 - t1. The longest
+ * such step over the merged arrival times of all played streams is an upper bound on the real hole,
+ * never an underestimate.
  */
 function largestHole(evidence: Evidence[], kind: 'audio' | 'video', from: number, to: number): { ms: number; at: number } {
   const byStream = new Map<string, Evidence[]>();
@@ -121,16 +129,12 @@ function largestHole(evidence: Evidence[], kind: 'audio' | 'video', from: number
   const covered: [number, number][] = [];
   for (const list of byStream.values()) {
     const first = list[0]!;
-    const last = list[list.length - 1]!;
-    const count = (e: Evidence) => (kind === 'audio' ? e.packets : e.frames);
-    // Audio: one Opus packet per 20 ms. Video: this stream's own average frame interval.
-    const unit =
-      kind === 'audio' ? 20 : last.at > first.at && count(last) > count(first) ? (last.at - first.at) / (count(last) - count(first)) : 33;
-    if (first.played) covered.push([first.at - unit, first.at]);
+    if (first.played) covered.push([kind === 'audio' ? first.at - 20 : first.at, first.at]);
     for (let i = 1; i < list.length; i++) {
-      const n = count(list[i]!) - count(list[i - 1]!);
+      const [prev, cur] = [list[i - 1]!, list[i]!];
+      const n = kind === 'audio' ? cur.packets - prev.packets : cur.frames - prev.frames;
       // What arrived between two observations counts if the track was played at either of them.
-      if (n > 0 && (list[i]!.played || list[i - 1]!.played)) covered.push([list[i]!.at - n * unit, list[i]!.at]);
+      if (n > 0 && (cur.played || prev.played)) covered.push([kind === 'audio' ? cur.at - n * 20 : cur.at, cur.at]);
     }
   }
   covered.sort((x, y) => x[0] - y[0]);

@@ -82,7 +82,7 @@ describe('direct calls between two Node peers (livekit-client on @roamhq/wrtc)',
     await stack?.teardown();
   });
 
-  it('two peers go direct: media arrives over their own connection and the SFU video copies are dropped', async () => {
+  it('two peers go direct: media arrives over their own connection and the SFU camera copy is dropped', async () => {
     const admin = await setupAdmin(stack, 'ann');
     const member = await addUser(stack, admin, 'ben');
     await admin.api.createRoom({ name: 'pair', title: 'Pair' });
@@ -100,8 +100,9 @@ describe('direct calls between two Node peers (livekit-client on @roamhq/wrtc)',
       // ...the view's tracks are the direct ones, and the SFU no longer sends ours to them.
       expect(p.direct.trackFor(other.identity, Track.Source.Microphone)?.sid).toMatch(/^direct:/);
       const pub = p.peer.room.remoteParticipants.get(other.identity)!.getTrackPublication(Track.Source.Camera) as RemoteTrackPublication;
+      // Without adaptive stream (these Node peers) the SFU's camera copy is unsubscribed; the
+      // microphone's stays subscribed, arriving unplayed, so a switch back never waits for it.
       await until(() => !pub.isDesired, 'SFU camera unsubscribed');
-      // The SFU's copy of the microphone stays subscribed (unplayed), so a switch back never waits for it.
       expect(p.peer.room.remoteParticipants.get(other.identity)!.getTrackPublication(Track.Source.Microphone)?.isDesired).toBe(true);
     }
   });

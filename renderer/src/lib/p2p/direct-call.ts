@@ -59,8 +59,8 @@ const DEFAULTS = { connectTimeoutMs: 6000, retryDelayMs: 3000, tickMs: 250 };
 const SFU_WAIT_MS = 4000;
 /** And how long we keep the direct connection for a peer that never confirms it switched too. */
 const LEAVE_DEADLINE_MS = 12_000;
-/** After moving a medium to direct, how long the SFU copy is kept if no element confirms playing. */
-const UNSUBSCRIBE_GRACE_MS = 2000;
+/** After moving a video to direct, how long the SFU copy keeps flowing if no element confirms playing. */
+const PAUSE_GRACE_MS = 2000;
 /** A hello from someone not (yet) in the room counts if they show up within this. */
 const EARLY_HELLO_MS = 10_000;
 
@@ -76,6 +76,8 @@ interface SourceState {
   /** Switching back: when we asked the SFU for it, and when the view moved to the SFU copy. */
   sfuAskedAt: number;
   swappedAt: number;
+  /** What the SFU copy had played (samples, frames) when the view moved to it: it plays once past this. */
+  playedAtSwap: number;
 }
 
 interface Active {
@@ -116,6 +118,7 @@ function freshSource(now: number): SourceState {
     directSince: 0,
     sfuAskedAt: 0,
     swappedAt: 0,
+    playedAtSwap: 0,
   };
 }
 
@@ -132,8 +135,8 @@ function localTrackFor(room: Room, source: DirectSource): MediaStreamTrack | nul
  * frames decoded, which the browser does only for a track on a playing element). Where a WebRTC
  * implementation has no per-receiver stats (Node's), the SFU's word that it forwards stands for both.
  */
-async function sfuProgress(track: RemoteTrack | undefined): Promise<{ arriving: boolean; played: boolean }> {
-  if (!track) return { arriving: false, played: false };
+async function sfuProgress(track: RemoteTrack | undefined): Promise<{ arriving: boolean; played: number }> {
+  if (!track) return { arriving: false, played: 0 };
   try {
     const report = await track.receiver?.getStats();
     let streams = 0;
@@ -145,12 +148,31 @@ async function sfuProgress(track: RemoteTrack | undefined): Promise<{ arriving: 
       packets += s.packetsReceived ?? 0;
       played += (s.totalSamplesReceived ?? 0) + (s.framesDecoded ?? 0);
     });
-    if (streams > 0) return { arriving: packets > 0, played: played > 0 };
+    if (streams > 0) return { arriving: packets > 0, played };
   } catch {
     // No per-receiver stats here: the SFU's word below.
   }
   const active = track.streamState === Track.StreamState.Active;
-  return { arriving: active, played: active };
+  return { arriving: active, played: active ? Number.POSITIVE_INFINITY : 0 };
+}
+
+/** Whether the SFU copy played anything since `before` (the SFU's word, where no stats say, counts). */
+function playedSince(progress: { played: number }, before: number): boolean {
+  return progress.played === Number.POSITIVE_INFINITY || progress.played > before;
+}
+
+/**
+ * Pauses or resumes the SFU's copy of a video. With adaptive stream (the app) it stays subscribed
+ * and nothing is needed: an SFU track attached to no element counts as hidden and LiveKit pauses it
+ * itself, and attaching it resumes it at once. Without adaptive stream (Node peers) it is
+ * unsubscribed and subscribed again, the slower way back.
+ */
+function setSfuVideoFlowing(pub: RemoteTrackPublication | undefined, flowing: boolean): void {
+  // Read off the track, not by class: a second copy of livekit-client (Node tests) would fail instanceof.
+  const adaptive = (pub?.track as { isAdaptiveStream?: unknown } | undefined)?.isAdaptiveStream;
+  if (!pub || pub.kind !== Track.Kind.Video || adaptive === true) return;
+  if (!flowing && adaptive === false && pub.isDesired) pub.setSubscribed(false);
+  if (flowing && !pub.isDesired) pub.setSubscribed(true);
 }
 
 export class DirectCall {
@@ -482,7 +504,11 @@ export class DirectCall {
     if (tell) this.#send(a.session.remoteIdentity, { t: 'bye', session: a.session.id, reason });
     a.session.close();
     const peer = this.#room.remoteParticipants.get(a.session.remoteIdentity);
-    for (const s of DIRECT_SOURCES) peer?.getTrackPublication(LIVEKIT_SOURCE[s])?.setSubscribed(true);
+    for (const s of DIRECT_SOURCES) {
+      const pub = peer?.getTrackPublication(LIVEKIT_SOURCE[s]);
+      pub?.setSubscribed(true);
+      setSfuVideoFlowing(pub, true);
+    }
     this.#nextAttemptAt = Date.now() + this.#o.retryDelayMs;
     this.#log.info('session-end', { session: a.session.id, why });
     this.#emitChange();
@@ -602,6 +628,7 @@ export class DirectCall {
       } else if (target === 'sfu' && st.using === 'direct') {
         // Make before break: the SFU copy first; the direct one stays on screen until it arrives.
         if (pub && !pub.isDesired) pub.setSubscribed(true);
+        setSfuVideoFlowing(pub, true);
         if (!st.sfuAskedAt) st.sfuAskedAt = now;
         const track = pub?.track;
         // Video hands over as soon as the SFU track exists (the tile keeps the direct picture until
@@ -613,22 +640,24 @@ export class DirectCall {
           st.using = 'sfu';
           st.sfuAskedAt = 0;
           st.swappedAt = now;
+          st.playedAtSwap = (await sfuProgress(track)).played;
           changed = true;
           this.#log.info('source-sfu', { session: a.session.id, source });
         }
-      } else if (
-        st.using === 'direct' &&
-        SOURCE_KIND[source] === 'video' &&
-        pub?.isDesired &&
-        (st.handle?.rendered || now - st.directSince > UNSUBSCRIBE_GRACE_MS)
-      ) {
-        // The direct copy plays: the SFU stops sending us this one (and the sender's encoder for it,
-        // via dynacast). Audio stays subscribed, unplayed: at a few dozen kbit/s it is cheap, and
-        // going back to the SFU is then a switch of elements with no wait for a new subscription.
-        pub.setSubscribed(false);
+      } else if (st.using === 'direct' && (st.handle?.rendered || now - st.directSince > PAUSE_GRACE_MS)) {
+        // The direct copy plays. The SFU copies stay subscribed, so going back never waits for a new
+        // subscription: audio keeps arriving unplayed (a few dozen kbit/s), video is paused (no
+        // element shows it), so the SFU sends nothing and dynacast stops the sender's layers for us.
+        setSfuVideoFlowing(pub, false);
       }
       if (st.using !== 'sfu') allOnSfu = false;
-      else if (leaving && live && st.swappedAt && now - st.swappedAt < SFU_WAIT_MS && !(await sfuProgress(pub?.track)).played) {
+      else if (
+        leaving &&
+        live &&
+        st.swappedAt &&
+        now - st.swappedAt < SFU_WAIT_MS &&
+        !playedSince(await sfuProgress(pub?.track), st.playedAtSwap)
+      ) {
         // The view plays the direct copy until the SFU one plays: the connection stays up until then.
         allOnSfu = false;
       }
