@@ -164,15 +164,15 @@ function playedSince(progress: { played: number }, before: number): boolean {
 /**
  * Pauses or resumes the SFU's copy of a video. With adaptive stream (the app) it stays subscribed
  * and nothing is needed: an SFU track attached to no element counts as hidden and LiveKit pauses it
- * itself, and attaching it resumes it at once. Without adaptive stream (Node peers) it is
- * unsubscribed and subscribed again, the slower way back.
+ * itself (the SFU sends none of it, and dynacast stops the sender's layers nobody watches), and
+ * attaching it resumes it at once, with no new subscription to wait for. Without adaptive stream
+ * (Node peers) nothing would pause it, so it is unsubscribed and subscribed again, the slower way back.
+ * Decided by the room's option, not the track: the track may not exist yet when the call goes direct.
  */
-function setSfuVideoFlowing(pub: RemoteTrackPublication | undefined, flowing: boolean): void {
-  // Read off the track, not by class: a second copy of livekit-client (Node tests) would fail instanceof.
-  const adaptive = (pub?.track as { isAdaptiveStream?: unknown } | undefined)?.isAdaptiveStream;
-  if (!pub || pub.kind !== Track.Kind.Video || adaptive === true) return;
-  if (!flowing && adaptive === false && pub.isDesired) pub.setSubscribed(false);
+function setSfuVideoFlowing(room: Room, pub: RemoteTrackPublication | undefined, flowing: boolean): void {
+  if (!pub || pub.kind !== Track.Kind.Video) return;
   if (flowing && !pub.isDesired) pub.setSubscribed(true);
+  else if (!flowing && !room.options.adaptiveStream && pub.isDesired) pub.setSubscribed(false);
 }
 
 export class DirectCall {
@@ -507,7 +507,7 @@ export class DirectCall {
     for (const s of DIRECT_SOURCES) {
       const pub = peer?.getTrackPublication(LIVEKIT_SOURCE[s]);
       pub?.setSubscribed(true);
-      setSfuVideoFlowing(pub, true);
+      setSfuVideoFlowing(this.#room, pub, true);
     }
     this.#nextAttemptAt = Date.now() + this.#o.retryDelayMs;
     this.#log.info('session-end', { session: a.session.id, why });
@@ -628,7 +628,7 @@ export class DirectCall {
       } else if (target === 'sfu' && st.using === 'direct') {
         // Make before break: the SFU copy first; the direct one stays on screen until it arrives.
         if (pub && !pub.isDesired) pub.setSubscribed(true);
-        setSfuVideoFlowing(pub, true);
+        setSfuVideoFlowing(this.#room, pub, true);
         if (!st.sfuAskedAt) st.sfuAskedAt = now;
         const track = pub?.track;
         // Video hands over as soon as the SFU track exists (the tile keeps the direct picture until
@@ -648,7 +648,7 @@ export class DirectCall {
         // The direct copy plays. The SFU copies stay subscribed, so going back never waits for a new
         // subscription: audio keeps arriving unplayed (a few dozen kbit/s), video is paused (no
         // element shows it), so the SFU sends nothing and dynacast stops the sender's layers for us.
-        setSfuVideoFlowing(pub, false);
+        setSfuVideoFlowing(this.#room, pub, false);
       }
       if (st.using !== 'sfu') allOnSfu = false;
       else if (
