@@ -3,7 +3,8 @@
 // directive), so scripts/seaweedfs is a wrapper module that requires it with the same replace and
 // builds the command from there. The binary is cached in .tools/bin with a stamp of the version.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +15,11 @@ const toolsBin = join(repoRoot, '.tools', 'bin');
 export const cachedWeed = join(toolsBin, 'weed');
 const stampFile = `${cachedWeed}.version`;
 const HEARTBEAT_MS = 30_000;
+/**
+ * A second copy outside the checkout, per version: a fresh clone on the same machine (CI runs in
+ * one) finds it instead of building again.
+ */
+const userCopy = (version: string) => join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'parley-tools', `weed-${version}`);
 
 /** The version the wrapper module pins (its go.mod is the one place it is written). */
 export function pinnedVersion(): string {
@@ -75,8 +81,22 @@ export async function obtainSeaweedfs({ quiet = false }: { quiet?: boolean } = {
     say(quiet, `using ${cachedWeed} (${version})`);
     return cachedWeed;
   }
+  const copy = userCopy(version);
+  if (runs(copy)) {
+    mkdirSync(toolsBin, { recursive: true });
+    copyFileSync(copy, cachedWeed);
+    writeFileSync(stampFile, `${version}\n`);
+    say(quiet, `using ${copy} (${version})`);
+    return cachedWeed;
+  }
   await build(quiet, version);
   if (!runs(cachedWeed)) throw new Error(`${cachedWeed} was built but does not run`);
+  try {
+    mkdirSync(dirname(copy), { recursive: true });
+    copyFileSync(cachedWeed, copy);
+  } catch {
+    // Only a shortcut for the next checkout.
+  }
   return cachedWeed;
 }
 

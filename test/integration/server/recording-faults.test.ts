@@ -70,6 +70,20 @@ function processesWriting(dir: string): number[] {
   return pids;
 }
 
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        // Field 4 of /proc/<pid>/stat, after the parenthesised name.
+        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === parent;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 async function finished(who: SignedIn, id: string): Promise<Recording> {
   return eventually(
     async () => {
@@ -234,6 +248,8 @@ describe('recording faults', () => {
     const rec = await host.api.startRecording('standup');
     const dir = join(dataDir, 'recordings', rec.id);
     await recordedFor(dir, 1, BEFORE_FAULT_MS);
+    // SIGKILL the server itself (tsx runs it as its child) and its launcher: no shutdown code runs.
+    for (const pid of childrenOf(server.process.pid)) process.kill(pid, 'SIGKILL');
     await server.kill();
     await cam.disconnect();
     // Its children (SFU, recorder, encoders) go with it, through their lifelines.
