@@ -4,7 +4,7 @@
 // and listed as partial, playable; nothing half-written is listed as a finished file.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -195,8 +195,18 @@ describe('recording faults', () => {
       const s = statfsSync(mount);
       return s.bavail * s.bsize;
     };
-    /** Fills the file system until `left` bytes are free. */
-    const fillTo = (name: string, left: number) => writeFileSync(join(mount, name), Buffer.alloc(Math.max(0, free() - left)));
+    /** Fills the file system until at most `left` bytes are free (the encoders write meanwhile: a full disk ends it too). */
+    const fillTo = (name: string, left: number) => {
+      const fd = openSync(join(mount, name), 'w');
+      const chunk = Buffer.alloc(1024 * 1024);
+      try {
+        for (let over = free() - left; over > 0; over = free() - left) writeSync(fd, chunk, 0, Math.min(chunk.length, over));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+      } finally {
+        closeSync(fd);
+      }
+    };
 
     // 1. Below the limit, with room for the composite: stopped, kept, partial, playable.
     const first = await host.api.startRecording('standup');
