@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'NOT_RECORDING',
   'NO_MEETING',
   'LINK_EXPIRED',
+  'RECORDING_DISK_FULL',
   'INTERNAL',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -365,6 +366,8 @@ export const JoinResponse = z.object({
   e2eeKey: z.string().optional(),
   /** The room's directCalls option (absent from older servers: treat as on). */
   directCalls: z.boolean().optional(),
+  /** The meeting is being recorded now: the member is asked before entering (absent from older servers). */
+  recording: z.boolean().optional(),
 });
 export type JoinResponse = z.infer<typeof JoinResponse>;
 

@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 // @ts-expect-error plain ESM script without types
 import { CHROMIUM_INSTALL_HINT, findChromium } from './chromium.mjs';
 import { obtainLivekitServer } from './obtain-livekit-server';
+import { obtainSeaweedfs } from './obtain-seaweedfs';
 
 if (!(findChromium() as string | null)) {
   process.stderr.write(`${CHROMIUM_INSTALL_HINT as string}\n`);
@@ -38,5 +39,14 @@ try {
   await obtainLivekitServer();
 } catch (err) {
   process.stderr.write(`[livekit-server] ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+// The recording storage test runs against a real S3-compatible server: SeaweedFS, built with Go.
+try {
+  await obtainSeaweedfs();
+} catch (err) {
+  process.stderr.write(
+    `[seaweedfs] ${err instanceof Error ? err.message : String(err)} (run \`npm run seaweedfs\`; the S3 recording test needs it)\n`,
+  );
   process.exit(1);
 }

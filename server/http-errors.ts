@@ -32,6 +32,7 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_RECORDING: 409,
   NO_MEETING: 409,
   LINK_EXPIRED: 403,
+  RECORDING_DISK_FULL: 507,
   INTERNAL: 500,
 };
 

@@ -360,6 +360,7 @@ async function startLocked(opts: TeamServerOptions, lock: DataDirLock, log: Logg
       );
     }
     void loadPresence(ctx);
+    void ctx.recordings.checkStorage();
     void ctx.recordings.recover().catch((err: unknown) => log.error({ err }, 'unfinished recordings not recovered'));
     if (setupCode) log.warn({ setupCode }, `first run: finish setup with the one-time code ${setupCode}`);
     log.info(

@@ -59,5 +59,6 @@ console.log(
     setupCode,
     sfuPid: server.sfu?.pid ?? null,
     livekitBinary: binary,
+    dataDir,
   })}`,
 );

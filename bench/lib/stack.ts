@@ -15,6 +15,8 @@ export interface BenchStack {
   serverPid: number;
   sfuPid: number | null;
   livekitBinary: string;
+  /** The team server's data dir (recordings are written under it). */
+  dataDir: string;
   close(): Promise<void>;
 }
 

@@ -118,11 +118,17 @@ export class RecordingStore {
       .execute();
   }
 
-  /** processing → ready, with the stored file. */
-  async ready(id: string, f: { durationMs: number; sizeBytes: number; storageKey: string }): Promise<void> {
+  /** processing → ready, with the stored file and where it ended up (a failed upload keeps it on disk). */
+  async ready(id: string, f: { durationMs: number; sizeBytes: number; storageKey: string; storage: StorageKind }): Promise<void> {
     await this.db.q
       .updateTable('recordings')
-      .set({ status: 'ready', duration_ms: Math.round(f.durationMs), size_bytes: f.sizeBytes, storage_key: f.storageKey })
+      .set({
+        status: 'ready',
+        duration_ms: Math.round(f.durationMs),
+        size_bytes: f.sizeBytes,
+        storage_key: f.storageKey,
+        storage: f.storage,
+      })
       .where('id', '=', id)
       .where('status', '=', 'processing')
       .execute();

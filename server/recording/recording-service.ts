@@ -2,7 +2,7 @@
 // (a host's stop, the meeting ending, the last host leaving, a failure, a full disk, a restart)
 // into a recorded reason, composites one recording at a time, stores the file and signs links to it.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Recording, RecordingDownload, RecordingEndReason, ServerEvent } from '@contracts/api';
@@ -15,7 +15,7 @@ import type { LivekitService } from '../livekit/livekit-service';
 import { composite, CompositeError } from './compositor';
 import { RecorderProcess, type RecorderEnd } from './recorder-process';
 import { UrlSigner } from './signed-url';
-import type { RecordingStorage } from './storage';
+import { LocalStorage, StorageError, type RecordingStorage } from './storage';
 
 export interface RecordingSettings {
   /** Where recordings are written while they are made (data dir/recordings). */
@@ -65,11 +65,41 @@ export class RecordingService {
   private closed = false;
   private readonly closing = new AbortController();
   readonly signer = new UrlSigner();
+  /** Where a recording stays when the configured bucket does not take it: nothing is lost to a wrong setting. */
+  private readonly local: RecordingStorage;
+  /** The configured store's check at start: undefined when it is usable, else why not. */
+  storageProblem: Promise<StorageError | undefined> = Promise.resolve(undefined);
 
   constructor(
     private readonly deps: RecordingDeps,
     readonly settings: RecordingSettings,
-  ) {}
+  ) {
+    this.local = settings.storage.kind === 'local' ? settings.storage : new LocalStorage(settings.dir);
+  }
+
+  private storageOf(rec: RecordingRecord): RecordingStorage | undefined {
+    if (rec.storage === 'local') return this.local;
+    return this.settings.storage.kind === rec.storage ? this.settings.storage : undefined;
+  }
+
+  /**
+   * Checks the configured store once at start, so a wrong bucket or key is a coded error in the log
+   * then, not a surprise after the first meeting. Recording still works: files stay on disk.
+   */
+  checkStorage(): Promise<StorageError | undefined> {
+    this.storageProblem = this.settings.storage.check().then(
+      () => undefined,
+      (err: unknown) => {
+        const e = err instanceof StorageError ? err : new StorageError('S3_UNREACHABLE', (err as Error).message);
+        this.deps.log.error(
+          { code: e.code, storage: this.settings.storage.kind },
+          `recording storage unusable: ${e.message}; recordings will be kept on this server's disk until it is fixed`,
+        );
+        return e;
+      },
+    );
+    return this.storageProblem;
+  }
 
   private announce(type: 'recording.started' | 'recording.stopped' | 'recording.ready', r: RecordingRecord | undefined): void {
     if (!r) return;
@@ -95,6 +125,13 @@ export class RecordingService {
     try {
       if (!(await this.deps.livekit.participants(room.name)).length)
         throw new HttpError('NO_MEETING', 'nobody is in the meeting: join it first, then record');
+      mkdirSync(this.settings.dir, { recursive: true, mode: 0o700 });
+      const fs = statfsSync(this.settings.dir);
+      if (fs.bavail * fs.bsize < this.settings.minFreeBytes)
+        throw new HttpError(
+          'RECORDING_DISK_FULL',
+          `the server's disk is nearly full (${Math.floor((fs.bavail * fs.bsize) / 1_048_576)} MB free, ${Math.ceil(this.settings.minFreeBytes / 1_048_576)} MB needed): free some space, then record`,
+        );
       const id = randomBytes(9).toString('hex');
       const meeting = (await this.deps.meetings.list({ room: room.name, limit: 1 }))[0];
       const at = Date.now();
@@ -198,8 +235,8 @@ export class RecordingService {
     try {
       const out = await composite(dir, { fps: this.settings.fps, signal: this.closing.signal });
       if (out.truncated) await this.deps.store.markPartial(id, 'recorder-failed');
-      const key = await this.settings.storage.put(id, out.file);
-      await this.deps.store.ready(id, { durationMs: out.durationMs, sizeBytes: out.sizeBytes, storageKey: key });
+      const stored = await this.store(id, out.file);
+      await this.deps.store.ready(id, { durationMs: out.durationMs, sizeBytes: out.sizeBytes, ...stored });
       this.deps.log.info({ recording: id, durationMs: out.durationMs, sizeBytes: out.sizeBytes }, 'recording ready');
     } catch (err) {
       if (this.closed) return;
@@ -211,6 +248,19 @@ export class RecordingService {
     }
     if (this.closed) return;
     this.announce('recording.ready', await this.deps.store.get(id));
+  }
+
+  /** Into the configured store; when that refuses it, onto the local disk, listed and downloadable all the same. */
+  private async store(id: string, file: string): Promise<{ storageKey: string; storage: 'local' | 's3' }> {
+    const primary = this.settings.storage;
+    try {
+      return { storageKey: await primary.put(id, file), storage: primary.kind };
+    } catch (err) {
+      if (primary === this.local) throw err;
+      const e = err instanceof StorageError ? err : new StorageError('S3_UPLOAD_FAILED', (err as Error).message);
+      this.deps.log.error({ code: e.code, recording: id }, `recording not uploaded: ${e.message}; it is kept on this server's disk`);
+      return { storageKey: await this.local.put(id, file), storage: 'local' };
+    }
   }
 
   /**
@@ -239,7 +289,9 @@ export class RecordingService {
     if (rec.status !== 'ready' || !rec.storageKey) throw new HttpError('CONFLICT', 'the recording is not ready yet');
     const expires = Math.floor(Date.now() / 1000) + this.settings.linkSeconds;
     const name = `${rec.room}-${rec.startedAt.slice(0, 16).replace(/[:T]/g, '-')}.mp4`;
-    const s3 = await this.settings.storage.signedUrl(rec.storageKey, expires, name);
+    const storage = this.storageOf(rec);
+    if (!storage) throw new HttpError('CONFLICT', `this recording is kept in ${rec.storage} storage, which this server is not set up for`);
+    const s3 = await storage.signedUrl(rec.storageKey, expires, name);
     const url =
       s3 ??
       `${this.deps.publicUrl()}/api/v1/recordings/${encodeURIComponent(id)}/file?expires=${expires}&sig=${this.signer.sign(id, expires)}`;
@@ -252,7 +304,7 @@ export class RecordingService {
     if (verdict === 'expired') throw new HttpError('LINK_EXPIRED', 'this download link has expired: ask for a new one');
     if (verdict === 'invalid') throw forbidden('this download link is not valid');
     const rec = await this.deps.store.get(id);
-    const opened = rec?.storageKey ? this.settings.storage.open(rec.storageKey) : undefined;
+    const opened = rec?.storageKey ? this.storageOf(rec)?.open(rec.storageKey) : undefined;
     if (!rec || !opened) throw notFound('recording');
     return { ...opened, name: `${rec.room}-${rec.startedAt.slice(0, 16).replace(/[:T]/g, '-')}.mp4` };
   }
@@ -262,7 +314,7 @@ export class RecordingService {
     if (!rec) throw notFound('recording');
     if (!(await mayDelete(rec.room))) throw forbidden('hosts of this room only');
     if (rec.status === 'recording' || rec.status === 'processing') throw new HttpError('CONFLICT', 'stop the recording first');
-    if (rec.storageKey) await this.settings.storage.remove(rec.storageKey);
+    if (rec.storageKey) await this.storageOf(rec)?.remove(rec.storageKey);
     rmSync(join(this.settings.dir, id), { recursive: true, force: true });
     await this.deps.store.delete(id);
   }

@@ -18,8 +18,22 @@ export interface S3Settings {
   prefix: string;
 }
 
+/** Why a store cannot take or give recordings: the operator's to fix, so each says what to check. */
+export type StorageErrorCode = 'S3_BUCKET_MISSING' | 'S3_ACCESS_DENIED' | 'S3_UNREACHABLE' | 'S3_UPLOAD_FAILED';
+
+export class StorageError extends Error {
+  constructor(
+    readonly code: StorageErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface RecordingStorage {
   readonly kind: StorageKind;
+  /** Throws a StorageError when the store cannot take recordings (checked at start, so a wrong setting shows at once). */
+  check(): Promise<void>;
   /** Takes the finished file (it may move it) and returns its key. */
   put(id: string, file: string): Promise<string>;
   /** A link to download it until `expires` (epoch seconds); undefined means "serve it yourself". */
@@ -49,6 +63,10 @@ export class LocalStorage implements RecordingStorage {
       renameSync(file, target);
     }
     return key;
+  }
+
+  async check(): Promise<void> {
+    mkdirSync(this.root, { recursive: true, mode: 0o700 });
   }
 
   async signedUrl(): Promise<string | undefined> {
@@ -87,22 +105,69 @@ export class S3Storage implements RecordingStorage {
         ...(this.s.endpoint ? { endpoint: this.s.endpoint } : {}),
         forcePathStyle: this.s.forcePathStyle,
         credentials: { accessKeyId: this.s.accessKeyId, secretAccessKey: this.s.secretAccessKey },
+        // A bucket that does not answer must not hold a recording (or the start) for minutes.
+        maxAttempts: 2,
+        requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
       }),
     }));
     return this.sdk;
+  }
+
+  private where(): string {
+    return `bucket "${this.s.bucket}"${this.s.endpoint ? ` at ${this.s.endpoint}` : ''}`;
+  }
+
+  /** An SDK error in the operator's words, with a code; the secret key is never part of it. */
+  private explain(err: unknown, doing: string): StorageError {
+    const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const name = e.Code ?? e.name ?? '';
+    const status = e.$metadata?.httpStatusCode;
+    if (name === 'NoSuchBucket' || (name === 'NotFound' && doing === 'check'))
+      return new StorageError('S3_BUCKET_MISSING', `${this.where()} does not exist: create it or fix RECORDINGS_S3_BUCKET`);
+    if (
+      ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'Forbidden', 'InvalidToken', 'ExpiredToken'].includes(name) ||
+      status === 403
+    )
+      return new StorageError(
+        'S3_ACCESS_DENIED',
+        `${this.where()} refused access key "${this.s.accessKeyId}" (${name || status}): check RECORDINGS_S3_ACCESS_KEY_ID and RECORDINGS_S3_SECRET_ACCESS_KEY`,
+      );
+    if (status === undefined)
+      return new StorageError(
+        'S3_UNREACHABLE',
+        `${this.where()} could not be reached (${e.message ?? name}): check RECORDINGS_S3_ENDPOINT`,
+      );
+    return new StorageError('S3_UPLOAD_FAILED', `${doing} in ${this.where()} failed: ${name || status} ${e.message ?? ''}`.trim());
+  }
+
+  async check(): Promise<void> {
+    const { client, s3 } = await this.load();
+    try {
+      await client.send(new s3.HeadBucketCommand({ Bucket: this.s.bucket }));
+    } catch (err) {
+      throw this.explain(err, 'check');
+    }
   }
 
   async put(id: string, file: string): Promise<string> {
     const key = `${this.s.prefix}${id}.mp4`;
     const { client, s3 } = await this.load();
     const { Upload } = await import('@aws-sdk/lib-storage');
-    await new Upload({
-      client,
-      params: { Bucket: this.s.bucket, Key: key, Body: createReadStream(file), ContentType: 'video/mp4' },
-    }).done();
-    // Only once the bucket holds every byte is the local copy dropped (the per-track files stay).
-    const head = await client.send(new s3.HeadObjectCommand({ Bucket: this.s.bucket, Key: key }));
-    if (head.ContentLength !== statSync(file).size) throw new Error(`upload of ${key} is incomplete`);
+    try {
+      await new Upload({
+        client,
+        params: { Bucket: this.s.bucket, Key: key, Body: createReadStream(file), ContentType: 'video/mp4' },
+      }).done();
+      // Only once the bucket holds every byte is the local copy dropped (the per-track files stay).
+      const head = await client.send(new s3.HeadObjectCommand({ Bucket: this.s.bucket, Key: key }));
+      if (head.ContentLength !== statSync(file).size)
+        throw new StorageError(
+          'S3_UPLOAD_FAILED',
+          `${this.where()} holds ${head.ContentLength ?? 0} bytes of ${key}, not ${statSync(file).size}`,
+        );
+    } catch (err) {
+      throw err instanceof StorageError ? err : this.explain(err, `uploading ${key}`);
+    }
     rmSync(file, { force: true });
     return key;
   }

@@ -108,7 +108,15 @@ export async function memberJoin(
   const role = host ? 'host' : 'member';
   const token = await ctx.livekit.token({ room: room.name, identity, displayName: user.displayName, role, userId: user.id });
   ctx.metrics.joins.inc({ role });
-  return { url: await ctx.livekit.clientUrl(), token, identity, role, ...e2eeFields(room), directCalls: room.options.directCalls };
+  return {
+    url: await ctx.livekit.clientUrl(),
+    token,
+    identity,
+    role,
+    ...e2eeFields(room),
+    directCalls: room.options.directCalls,
+    recording: (await ctx.recordings.active(room.name)) !== null,
+  };
 }
 
 /** A guest's join token, once a guest may enter (no lobby, or admitted). */

@@ -1,6 +1,6 @@
 // Recording as people use it, in real Chromium through the real team server, SFU and ffmpeg: the
-// host clicks Record, the member sees the banner, a guest arriving later is asked before entering
-// and sees it too, the host stops, the file appears in Recent meetings and downloads.
+// host clicks Record, the member sees the banner, a member and a guest arriving later are asked
+// before entering (a member who says no stays out) and see it too, the host stops, the file appears in Recent meetings and downloads.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ describe('recording a meeting from the meeting view', () => {
   let ada: Page; // the host
   let bob: Page; // a member
   let grace: Page; // a guest who arrives while recording
+  let cleo: Page; // a member who arrives while recording
   const tmp = mkdtempSync(join(tmpdir(), 'parley-rec-e2e-'));
 
   beforeAll(async () => {
@@ -28,6 +29,7 @@ describe('recording a meeting from the meeting view', () => {
     browser = await launchBrowser();
     admin = await setupAdmin(stack, 'ada');
     bobApi = await addUser(stack, admin, 'bob');
+    await addUser(stack, admin, 'cleo');
     await admin.api.createRoom({ name: 'standup', title: 'Standup', options: { allowGuests: true, lobby: false } });
   });
   afterAll(async () => {
@@ -37,7 +39,7 @@ describe('recording a meeting from the meeting view', () => {
   });
 
   it(
-    'the host records; everyone sees it; a late guest is asked first; the file is listed and downloads',
+    'the host records; everyone sees it; late members and guests are asked first; the file is listed and downloads',
     { timeout: 300_000 },
     async () => {
       ada = await browser.newPage();
@@ -58,6 +60,25 @@ describe('recording a meeting from the meeting view', () => {
       for (const page of [ada, bob]) await page.getByTestId('recording-banner').waitFor({ timeout: 30_000 });
       await expect.poll(() => bob.getByTestId('recording-announcement').textContent()).toContain('Recording started');
       await shoot(bob, 'recording-banner.png');
+
+      // A member arriving now is asked at pre-join; saying no keeps them out of the meeting.
+      cleo = await browser.newPage();
+      await signIn(cleo, stack.url, 'cleo', admin.password);
+      await cleo.getByRole('button', { name: 'Join Standup' }).click();
+      await cleo.getByRole('button', { name: 'Join now' }).click();
+      await cleo.getByTestId('recording-question').waitFor({ timeout: 60_000 });
+      await shoot(cleo, 'recording-member-question.png');
+      await cleo.getByRole('button', { name: "Don't join" }).click();
+      await cleo.getByTestId('recording-question').waitFor({ state: 'detached', timeout: 10_000 });
+      await cleo.getByRole('button', { name: 'Join now' }).waitFor({ timeout: 10_000 });
+      expect(await cleo.getByRole('toolbar', { name: 'Meeting controls' }).count()).toBe(0);
+      expect((await admin.api.getRoom('standup')).participants.map((p) => p.displayName)).not.toContain('Cleo');
+      // Asked again, they agree, enter, and see the banner.
+      await cleo.getByRole('button', { name: 'Join now' }).click();
+      await cleo.getByRole('button', { name: 'Join and be recorded' }).click();
+      await cleo.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 60_000 });
+      await cleo.getByTestId('recording-banner').waitFor({ timeout: 30_000 });
+      await cleo.getByRole('button', { name: 'Leave meeting' }).click();
 
       // A guest arriving now is told before entering, and sees the banner once in.
       grace = await browser.newPage();

@@ -40,7 +40,7 @@ describe.each(['sqlite', 'postgres'] as const)('recordings store on %s', (engine
     expect(await store.stopped('r1', { at: 5_000, reason: 'stopped', partial: false })).toBe(true);
     expect(await store.stopped('r1', { at: 6_000, reason: 'host-left', partial: true })).toBe(false);
     expect(await start('r2', 7_000)).toBe(true);
-    await store.ready('r1', { durationMs: 4_049, sizeBytes: 12_345, storageKey: 'r1/meeting.mp4' });
+    await store.ready('r1', { durationMs: 4_049, sizeBytes: 12_345, storageKey: 'r1/meeting.mp4', storage: 'local' });
     await store.markPartial('r2', 'disk-full');
     await store.failed('r2', 9_000, 'recorder-failed');
     const [r2, r1] = await store.list({ limit: 10 });

@@ -54,7 +54,7 @@ export class AppState {
   settingsOpen = $state(false);
   /** Desktop: a link to a new server, waiting for the person's answer. */
   linkQuestion = $state.raw<LinkQuestion | null>(null);
-  /** A guest admitted to a meeting that is being recorded, asked whether to enter. */
+  /** Someone about to enter a meeting that is being recorded, asked whether to enter. */
   recordingQuestion = $state.raw<{ roomTitle: string; answer: (yes: boolean) => void } | null>(null);
 
   readonly session = new Session();
@@ -370,7 +370,7 @@ export class AppState {
     if (s.name === 'waiting') this.screen = { name: 'prejoin', target: s.target };
   }
 
-  /** Asks a guest whether to enter a meeting that is being recorded; the dialog calls answerRecording. */
+  /** Asks whether to enter a meeting that is being recorded; the dialog calls answerRecording. */
   #askRecording(roomTitle: string): Promise<boolean> {
     this.recordingQuestion?.answer(false);
     return new Promise((resolve) => {
@@ -386,8 +386,8 @@ export class AppState {
 
   async #enterMeeting(target: JoinTarget, admitted: Admitted): Promise<void> {
     const { creds, info, isHost } = admitted;
-    // Guests are told before they enter, and may choose not to.
-    if (admitted.recording && target.kind === 'guest' && !(await this.#askRecording(info.title))) {
+    // Everyone is told before entering a meeting being recorded, and may choose not to.
+    if (admitted.recording && !(await this.#askRecording(info.title))) {
       if (this.screen.name !== 'prejoin') this.screen = { name: 'prejoin', target };
       return;
     }

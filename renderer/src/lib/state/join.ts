@@ -13,7 +13,7 @@ export interface Admitted {
   creds: JoinCredentials & E2eeCredentials;
   info: MeetingInfo;
   isHost: boolean;
-  /** The meeting is being recorded: a guest is asked before entering. */
+  /** The meeting is being recorded: everyone, member or guest, is asked before entering. */
   recording: boolean;
 }
 
@@ -33,7 +33,7 @@ export async function askToJoin(api: ApiClient, serverUrl: string, target: JoinT
       creds: res,
       info: { room: target.room, title: target.title, serverUrl },
       isHost: res.role === 'host',
-      recording: false,
+      recording: res.recording ?? false,
     };
   }
   const res = await api.guestJoin(target.code, guestName);
