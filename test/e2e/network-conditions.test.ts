@@ -12,7 +12,7 @@ import { freeUdpPort } from '@server/lib/free-port';
 import { createNetlab, type Computer, type Netlab } from '../support/netlab';
 import { startStack, type TestStack } from '../support/stack';
 import { anonymous, setupAdmin } from '../support/team-api';
-import { decodingVideos, guestAsks, tile } from './meeting-support';
+import { decodingVideos, guestAsks, shoot, tile } from './meeting-support';
 
 let lab: Netlab;
 let stack: TestStack;
@@ -70,7 +70,9 @@ async function diagnose(page: Page): Promise<string> {
         const rtp: string[] = [];
         (await pc.getStats()).forEach((s: Record<string, unknown>) => {
           if (s.type === 'inbound-rtp' || s.type === 'outbound-rtp')
-            rtp.push(`${String(s.type)} ${String(s.kind)} bytes=${String(s.bytesReceived ?? s.bytesSent)} frames=${String(s.framesDecoded ?? s.framesEncoded)}`);
+            rtp.push(
+              `${String(s.type)} ${String(s.kind)} bytes=${String(s.bytesReceived ?? s.bytesSent)} frames=${String(s.framesDecoded ?? s.framesEncoded)}`,
+            );
           if (s.type === 'candidate-pair' && s.nominated) rtp.push(`pair ${String(s.state)} rx=${String(s.bytesReceived)}`);
         });
         lines.push(`pc ${pc.connectionState}/${pc.iceConnectionState} ${rtp.join('; ')}`);
@@ -86,7 +88,9 @@ async function decodes(page: Page, count: number, timeout: number): Promise<void
     await expect.poll(() => decodingVideos(page, 10), { timeout, interval: 500 }).toBeGreaterThanOrEqual(count);
   } catch (err) {
     const sfu = (stack.sfu?.recentLog() ?? []).slice(-30).join('\n');
-    throw new Error(`expected ${count} decoded videos; the page's connections:\n${await diagnose(page)}\n--- SFU ---\n${sfu}`, { cause: err });
+    throw new Error(`expected ${count} decoded videos; the page's connections:\n${await diagnose(page)}\n--- SFU ---\n${sfu}`, {
+      cause: err,
+    });
   }
 }
 
@@ -145,9 +149,17 @@ async function join(browser: Browser, room: string, name: string, init?: string)
   return page;
 }
 
-/** The level `name`'s bars show on `page` (their own tile included): good, fair, poor or unknown. */
-async function levelOf(page: Page, name: string): Promise<string | null> {
-  return tile(page, name).locator('[data-quality]').first().getAttribute('data-quality', { timeout: 5_000 });
+/** The level `name`'s bars show on `page` (their own tile included), read at once: no waiting on a locator. */
+async function levelOf(page: Page, name: string): Promise<string> {
+  return page
+    .evaluate((who) => {
+      for (const t of document.querySelectorAll('[data-kind="camera"][data-identity]')) {
+        const shown = t.querySelector('.name')?.textContent?.trim() ?? '';
+        if (shown.startsWith(who)) return t.querySelector('[data-quality]')?.getAttribute('data-quality') ?? '';
+      }
+      return '';
+    }, name)
+    .catch(() => '');
 }
 
 /** Received audio as the page's WebRTC stats count it: samples and energy keep growing while sound plays. */
@@ -293,9 +305,9 @@ describe('calls through networks that fight back', () => {
       await expect
         .poll(
           async () => {
-            seen.other = (await levelOf(watching, 'Lossy')) ?? '';
-            seen.own = (await levelOf(page, 'Lossy')) ?? '';
-            watcherSaw.add((await levelOf(watching, 'Watcher')) ?? '');
+            seen.other = await levelOf(watching, 'Lossy');
+            seen.own = await levelOf(page, 'Lossy');
+            watcherSaw.add(await levelOf(watching, 'Watcher'));
             return seen.other === level && seen.own === level;
           },
           { timeout: 10_000, interval: 250, message: `${label}: expected ${level} within 10 s, saw ${JSON.stringify(seen)}` },
@@ -306,11 +318,14 @@ describe('calls through networks that fight back', () => {
     const audioKeepsPlaying = async (label: string): Promise<void> => {
       const before = await audioIn(watching);
       await expect
-        .poll(async () => {
-          const now = await audioIn(watching);
-          // One second of sound at 48 kHz, and some energy in it (the fake microphone's beeps).
-          return now.samples - before.samples > 48_000 && now.energy > before.energy;
-        }, { timeout: 15_000, interval: 500, message: `${label}: Lossy's audio stopped arriving at the watcher` })
+        .poll(
+          async () => {
+            const now = await audioIn(watching);
+            // One second of sound at 48 kHz, and some energy in it (the fake microphone's beeps).
+            return now.samples - before.samples > 48_000 && now.energy > before.energy;
+          },
+          { timeout: 15_000, interval: 500, message: `${label}: Lossy's audio stopped arriving at the watcher` },
+        )
         .toBe(true);
     };
 
@@ -322,8 +337,14 @@ describe('calls through networks that fight back', () => {
     lossy.setLoss(15);
     await within10s('poor', '15% loss');
     await audioKeepsPlaying('15% loss');
-    await expect.poll(() => tile(watching, 'Lossy').getByTestId('quality-note').textContent(), { timeout: 10_000 }).toBe('Lossy has a poor connection');
-    await expect.poll(() => page.getByTestId('own-connection').textContent(), { timeout: 10_000 }).toMatch(/^Your connection is losing packets/);
+    await expect
+      .poll(() => tile(watching, 'Lossy').getByTestId('quality-note').textContent(), { timeout: 10_000 })
+      .toBe('Lossy has a poor connection');
+    await expect
+      .poll(() => page.getByTestId('own-connection').textContent(), { timeout: 10_000 })
+      .toMatch(/^Your connection is losing packets/);
+    await shoot(watching, 'quality-other-poor.png');
+    await shoot(page, 'quality-own-poor.png');
 
     lossy.setLoss(0);
     await within10s('good', 'loss lifted');
@@ -337,7 +358,7 @@ describe('calls through networks that fight back', () => {
 
   it('a 300 kbit/s link to a subscriber: the SFU steps down to the lowest layer, the stats panel says so, and it climbs back once the cap is lifted', async () => {
     const thin = lab.addComputer('thin');
-    await join(watcherBrowser, 'thin', 'Speaker');
+    const speaker = await join(watcherBrowser, 'thin', 'Speaker');
     const page = await join(await launchIn(thin), 'thin', 'Thin');
     await decodes(page, 1, 90_000);
     await page.getByRole('button', { name: 'More options' }).click();
@@ -348,21 +369,64 @@ describe('calls through networks that fight back', () => {
       .locator('table')
       .filter({ has: page.locator('caption', { hasText: 'Camera · receiving' }) })
       .getByTestId('layer');
-    const layerNow = async (): Promise<string> => /^Layer(\w+)/.exec((await layer.textContent({ timeout: 5_000 }).catch(() => '')) ?? '')?.[1] ?? '';
-    await expect.poll(layerNow, { timeout: 60_000, interval: 500 }).toMatch(/^(Medium|High)$/);
-    const before = await layerNow();
+    /** The stats panel's layer row: "Layer", its word, the size it arrives in. */
+    const shown = async (): Promise<{ word: string; width: number; text: string }> => {
+      const text = (await layer.textContent({ timeout: 2_000 }).catch(() => '')) ?? '';
+      const m = /^Layer(\w+) · (\d+)×\d+/.exec(text);
+      return { word: m?.[1] ?? '', width: Number(m?.[2] ?? 0), text };
+    };
+    /** The widths the speaker's simulcast layers go out at now (what the SFU can choose from). */
+    const sentWidths = async (): Promise<number[]> =>
+      speaker.evaluate(async () => {
+        const widths: number[] = [];
+        for (const pc of (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [])
+          (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+            if (s.type === 'outbound-rtp' && s.kind === 'video' && Number(s.frameWidth) > 0) widths.push(Number(s.frameWidth));
+          });
+        return widths.sort((a, b) => a - b);
+      });
+    // Before the cap: more than the lowest layer arrives.
+    let lowest = 0;
+    await expect
+      .poll(
+        async () => {
+          const widths = await sentWidths();
+          lowest = widths[0] ?? 0;
+          return widths.length > 1 && (await shown()).width > lowest;
+        },
+        { timeout: 90_000, interval: 1_000, message: 'a layer above the lowest never reached the subscriber' },
+      )
+      .toBe(true);
+    const before = await shown();
 
     thin.setDownlinkCap(300);
     let started = Date.now();
-    await expect.poll(layerNow, { timeout: 60_000, interval: 500 }).toBe('Low');
-    console.log(`[network] 300 kbit/s: ${before} → Low after ${Date.now() - started} ms; ${await layer.textContent()}`);
+    await expect
+      .poll(
+        async () => {
+          lowest = (await sentWidths())[0] ?? lowest;
+          const now = await shown();
+          return now.width > 0 && now.width <= lowest;
+        },
+        { timeout: 60_000, interval: 500, message: 'the subscriber never got down to the lowest layer' },
+      )
+      .toBe(true);
+    const low = await shown();
+    console.log(`[network] 300 kbit/s: "${before.text}" → "${low.text}" (lowest sent ${lowest} wide) after ${Date.now() - started} ms`);
+    expect(low.word).toMatch(/^(Low|Medium)$/);
     // Still a moving picture, not a frozen one.
     await decodes(page, 1, 10_000);
 
     thin.setDownlinkCap(0);
     started = Date.now();
-    await expect.poll(layerNow, { timeout: 90_000, interval: 500 }).toMatch(/^(Medium|High)$/);
-    console.log(`[network] cap lifted: back to ${await layerNow()} after ${Date.now() - started} ms`);
+    await expect
+      .poll(async () => (await shown()).width > lowest, {
+        timeout: 90_000,
+        interval: 500,
+        message: 'no higher layer once the cap was lifted',
+      })
+      .toBe(true);
+    console.log(`[network] cap lifted: back to "${(await shown()).text}" after ${Date.now() - started} ms`);
     await leave('thin');
-  }, 240_000);
+  }, 300_000);
 });

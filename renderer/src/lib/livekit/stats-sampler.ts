@@ -57,7 +57,12 @@ export interface DirectStatsSource {
  * measure and report about themselves and LiveKit's score of them (that loss we see alone is in
  * the stats panel per track).
  */
-export function personQuality(input: { isLocal: boolean; measured: QualityLevel; livekit: LivekitQuality; reported: QualityLevel }): QualityLevel {
+export function personQuality(input: {
+  isLocal: boolean;
+  measured: QualityLevel;
+  livekit: LivekitQuality;
+  reported: QualityLevel;
+}): QualityLevel {
   const lk = fromLivekitQuality(input.livekit);
   return input.isLocal ? worstQuality([input.measured, lk]) : worstQuality([input.reported, lk]);
 }
