@@ -47,6 +47,11 @@ for (const [command, args, pkg] of [
     process.exit(1);
   }
 }
+// The external-TURN test (test/integration/sfu/coturn.test.ts) runs Debian's coturn.
+if (spawnSync('turnserver', ['--version'], { stdio: 'ignore' }).error) {
+  process.stderr.write('`turnserver` is missing: install coturn (`sudo apt-get install -y coturn`); the external-TURN test needs it.\n');
+  process.exit(1);
+}
 try {
   await obtainLivekitServer();
 } catch (err) {
