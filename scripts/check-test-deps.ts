@@ -35,6 +35,24 @@ for (const tool of ['ffmpeg', 'ffprobe']) {
     process.exit(1);
   }
 }
+// The network-conditions test (test/e2e/network-conditions.test.ts) drops UDP, loses packets at
+// random and builds a home router's NAT in its namespaces with nftables, and thins a link with tc.
+for (const [command, args, pkg] of [
+  ['nft', ['--version'], 'nftables'],
+  ['tc', ['-V'], 'iproute2'],
+] as const) {
+  if (spawnSync(command, args, { stdio: 'ignore' }).error) {
+    process.stderr.write(
+      `\`${command}\` is missing: install ${pkg} (\`sudo apt-get install -y ${pkg}\`); the network-conditions test needs it.\n`,
+    );
+    process.exit(1);
+  }
+}
+// The external-TURN test (test/integration/sfu/coturn.test.ts) runs Debian's coturn.
+if (spawnSync('turnserver', ['--version'], { stdio: 'ignore' }).error) {
+  process.stderr.write('`turnserver` is missing: install coturn (`sudo apt-get install -y coturn`); the external-TURN test needs it.\n');
+  process.exit(1);
+}
 try {
   await obtainLivekitServer();
 } catch (err) {

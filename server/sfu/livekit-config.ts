@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { turnConfigBlocks, type SfuTurn } from './turn-config';
 
 export interface SfuKeys {
@@ -40,6 +41,12 @@ export function buildSfuConfig(input: SfuConfigInput): Record<string, unknown> {
   const nodeIp = input.nodeIp ?? (wildcard ? undefined : loopback ? '127.0.0.1' : input.bindAddress);
   const turn = input.turn ? turnConfigBlocks(input.turn, input.bindAddress, nodeIp ?? '') : {};
   const turnRtc = (turn.rtc as Record<string, unknown> | undefined) ?? {};
+  // Bound to one address, media goes through that address only. Otherwise livekit-server opens its
+  // UDP port on every address of the machine and rewrites all their candidates to the node IP: ICE
+  // may then answer a client from another interface's socket (a source address the client never
+  // asked), and the connection drops within seconds of the join, at random.
+  const family = isIP(input.bindAddress);
+  const onlyBindAddress = !loopback && !wildcard && family !== 0;
   return {
     port: input.httpPort,
     bind_addresses: [input.bindAddress],
@@ -50,6 +57,7 @@ export function buildSfuConfig(input: SfuConfigInput): Record<string, unknown> {
       udp_port: input.udpMuxPort,
       use_external_ip: false,
       ...(nodeIp ? { node_ip: nodeIp } : {}),
+      ...(onlyBindAddress ? { ips: { includes: [`${input.bindAddress}/${family === 6 ? 128 : 32}`] } } : {}),
       // On a loopback-only machine ICE finds no candidate pair without this.
       enable_loopback_candidate: loopback,
       // ICE-TCP (tcp_port) and TURN/TLS when UDP fails: LiveKit tells the client to retry over them.

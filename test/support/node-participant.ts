@@ -14,6 +14,7 @@ import {
   VideoSource,
   VideoStream,
   type RemoteTrack,
+  type RoomOptions,
 } from '@livekit/rtc-node';
 
 export interface Rgb {
@@ -27,8 +28,9 @@ export class NodeParticipant {
   readonly room = new Room();
   private timers: NodeJS.Timeout[] = [];
 
-  async connect(url: string, token: string): Promise<void> {
-    await this.room.connect(url, token, { autoSubscribe: true, dynacast: false });
+  /** `rtcConfig` as the SDK takes it, e.g. relay-only ICE to go through TURN. */
+  async connect(url: string, token: string, rtcConfig?: RoomOptions['rtcConfig']): Promise<void> {
+    await this.room.connect(url, token, { autoSubscribe: true, dynacast: false, ...(rtcConfig ? { rtcConfig } : {}) });
   }
 
   /** Publishes a solid-colour 320x240 camera at 15 fps and a tone (440 Hz unless told), until disconnect. */

@@ -37,6 +37,19 @@ describe('livekit-server config', () => {
     expect(cfg.webhook).toBeUndefined();
   });
 
+  it('sends media through the one address it is bound to, never through the machine’s other interfaces', () => {
+    const base = { keys: generateSfuKeys(), httpPort: 1, rtcTcpPort: 2, udpMuxPort: 3 };
+    const rtc = (bindAddress: string, nodeIp?: string) =>
+      buildSfuConfig({ ...base, bindAddress, ...(nodeIp ? { nodeIp } : {}) }).rtc as Record<string, unknown>;
+    expect(rtc('10.77.4.1')).toMatchObject({ node_ip: '10.77.4.1', ips: { includes: ['10.77.4.1/32'] } });
+    // Behind a port forward the candidates still name the public address, sent from the bound one.
+    expect(rtc('192.168.1.20', '203.0.113.7')).toMatchObject({ node_ip: '203.0.113.7', ips: { includes: ['192.168.1.20/32'] } });
+    expect(rtc('fd00::5')).toMatchObject({ ips: { includes: ['fd00::5/128'] } });
+    // Every address (the operator's choice) and loopback keep LiveKit's own choice.
+    expect(rtc('0.0.0.0').ips).toBeUndefined();
+    expect(rtc('127.0.0.1').ips).toBeUndefined();
+  });
+
   it('knows loopback addresses', () => {
     expect(isLoopback('127.0.0.1')).toBe(true);
     expect(isLoopback('::1')).toBe(true);

@@ -167,6 +167,20 @@ describe('RTC stats parsing', () => {
     expect(raw).toMatchObject({ bytes: 1000, width: 1280, height: 720, fps: 29 });
     expect(deriveRtp(undefined, raw)).toMatchObject({ rttMs: 400, lossPercent: 3 });
   });
+  it('counts what we had to send again as loss on our uplink, when the far end reports less', () => {
+    const out = (packetsSent: number, retransmittedPacketsSent: number, fractionLost: number) =>
+      readRtp(
+        [
+          { type: 'outbound-rtp', id: 'o', timestamp: packetsSent, bytesSent: packetsSent * 1000, packetsSent, retransmittedPacketsSent },
+          { type: 'remote-inbound-rtp', id: 'r', roundTripTime: 0.02, fractionLost },
+        ],
+        'out',
+      )!;
+    // 15% dropped on the way, most of it filled by retransmissions: the report says 2%.
+    expect(deriveRtp(out(1000, 20, 0), out(2000, 170, 0.02)).lossPercent).toBeCloseTo(15);
+    // A clean link: nothing sent again, the report speaks.
+    expect(deriveRtp(out(1000, 0, 0), out(2000, 0, 0.01)).lossPercent).toBeCloseTo(1);
+  });
   it("splits one connection's report into per-track reports", () => {
     const pair = { type: 'candidate-pair', id: 'p', nominated: true, currentRoundTripTime: 0.05 };
     const inbound = splitByTrack(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downlinkQuality, personQuality } from '@renderer/lib/livekit/stats-sampler';
+import { personQuality } from '@renderer/lib/livekit/stats-sampler';
 import { fromLivekitQuality, qualityWords } from '@renderer/lib/quality';
 
 describe('quality from LiveKit’s ConnectionQuality', () => {
@@ -15,28 +15,29 @@ describe('quality from LiveKit’s ConnectionQuality', () => {
 });
 
 describe('one person’s level', () => {
-  it('ours: the worst of sending, receiving from everyone, and LiveKit’s score', () => {
-    expect(personQuality({ isLocal: true, measured: 'good', livekit: 'excellent', reported: 'unknown', downlink: 'good' })).toBe('good');
-    expect(personQuality({ isLocal: true, measured: 'fair', livekit: 'excellent', reported: 'unknown', downlink: 'good' })).toBe('fair');
-    expect(personQuality({ isLocal: true, measured: 'good', livekit: 'excellent', reported: 'unknown', downlink: 'poor' })).toBe('poor');
+  it('ours: the worse of what we measure sending and LiveKit’s score of us', () => {
+    expect(personQuality({ isLocal: true, measured: 'good', livekit: 'excellent', reported: 'unknown' })).toBe('good');
+    expect(personQuality({ isLocal: true, measured: 'fair', livekit: 'excellent', reported: 'unknown' })).toBe('fair');
+    expect(personQuality({ isLocal: true, measured: 'poor', livekit: 'good', reported: 'unknown' })).toBe('poor');
+    // What reaches us badly: LiveKit scores our leg of each stream it forwards, and says so.
+    expect(personQuality({ isLocal: true, measured: 'good', livekit: 'poor', reported: 'unknown' })).toBe('fair');
     expect(personQuality({ isLocal: true, measured: 'good', livekit: 'lost', reported: 'unknown' })).toBe('poor');
+  });
+  it('ours never takes the blame for a lossy sender: a clean watcher stays good', () => {
+    // A watcher with a clean link receives a stream 15% lossy from its sender; the SFU scores the
+    // watcher's own leg excellent. Before, that stream's loss read as "Your connection is unstable".
+    const watcher = personQuality({ isLocal: true, measured: 'good', livekit: 'excellent', reported: 'unknown' });
+    expect(watcher).toBe('good');
+    expect(qualityWords(watcher, { isLocal: true, name: 'Watcher' })).toBeNull();
+    // The sender is the one named, at the watcher, from their own report.
+    const sender = personQuality({ isLocal: false, measured: 'poor', livekit: 'good', reported: 'poor' });
+    expect(qualityWords(sender, { isLocal: false, name: 'Ada' })).toBe('Ada has a poor connection');
   });
   it('someone else’s: what they report about themselves and LiveKit’s score, not the loss we see alone', () => {
     expect(personQuality({ isLocal: false, measured: 'poor', livekit: 'excellent', reported: 'good' })).toBe('good');
     expect(personQuality({ isLocal: false, measured: 'good', livekit: 'excellent', reported: 'poor' })).toBe('poor');
     // Another LiveKit client reports nothing: LiveKit's score speaks for it.
     expect(personQuality({ isLocal: false, measured: 'good', livekit: 'poor', reported: 'unknown' })).toBe('fair');
-  });
-  it('our downlink is bad only when streams from senders who are fine arrive bad', () => {
-    expect(downlinkQuality([])).toBe('unknown');
-    expect(downlinkQuality([{ level: 'poor', senderSays: 'poor' }])).toBe('unknown');
-    expect(downlinkQuality([{ level: 'poor', senderSays: 'good' }])).toBe('poor');
-    expect(
-      downlinkQuality([
-        { level: 'poor', senderSays: 'good' },
-        { level: 'good', senderSays: 'unknown' },
-      ]),
-    ).toBe('good');
   });
 });
 

@@ -6,6 +6,8 @@ export interface RawRtp {
   bytes: number;
   packets: number;
   packetsLost: number;
+  /** What we send only: packets sent again because the far end asked (NACK); 0 for what we receive. */
+  retransmitted: number;
   /** seconds */
   jitter: number | null;
   /** seconds */
@@ -35,6 +37,7 @@ export function readRtp(entries: Iterable<StatsEntry>, direction: 'in' | 'out'):
     bytes: 0,
     packets: 0,
     packetsLost: 0,
+    retransmitted: 0,
     jitter: null,
     rtt: null,
     fractionLost: null,
@@ -49,6 +52,7 @@ export function readRtp(entries: Iterable<StatsEntry>, direction: 'in' | 'out'):
     out.bytes += num(direction === 'in' ? s.bytesReceived : s.bytesSent) ?? 0;
     out.packets += num(direction === 'in' ? s.packetsReceived : s.packetsSent) ?? 0;
     out.packetsLost += Math.max(0, num(s.packetsLost) ?? 0);
+    if (direction === 'out') out.retransmitted += num(s.retransmittedPacketsSent) ?? 0;
     out.jitter = maxOf(out.jitter, num(s.jitter));
     const w = num(s.frameWidth);
     // The highest simulcast layer that is actually sending is what people see.
@@ -100,8 +104,14 @@ export function deriveRtp(prev: RawRtp | undefined, cur: RawRtp): DerivedRtp {
     const got = Math.max(0, cur.packets - prev.packets);
     lossPercent = lost + got > 0 ? (lost / (lost + got)) * 100 : null;
   }
-  // What we send: the far end's RTCP report is the only view of loss we have.
+  // What we send: the far end's RTCP report says what stayed lost, after retransmissions filled
+  // most gaps; the share of packets sent again says how many the link dropped in the first place
+  // (15% dropped on the way reads as a few % in the report). The worse of the two is the link's.
   if (cur.fractionLost !== null) lossPercent = cur.fractionLost * 100;
+  if (prev && cur.retransmitted > 0 && cur.packets > prev.packets) {
+    const resent = (Math.max(0, cur.retransmitted - prev.retransmitted) / (cur.packets - prev.packets)) * 100;
+    lossPercent = Math.max(lossPercent ?? 0, resent);
+  }
   return {
     bitrateKbps,
     lossPercent,

@@ -48,29 +48,23 @@ export interface DirectStatsSource {
 }
 
 /**
- * One person's level. Our own: the worst of what we measure sending (the SFU's receiver reports),
- * what we measure receiving when every sender reaches us that way (then it is our downlink, not
- * theirs), and LiveKit's score of us. Someone else's: the worst of what they measure and report
- * about themselves and LiveKit's score of them; the loss we see on their stream alone says little
- * about whose link it is (it is in the stats panel per track).
+ * One person's level. Our own: the worse of what we measure sending (the SFU's receiver reports and
+ * how much we had to send again) and LiveKit's score of us, which covers what reaches us too: the
+ * SFU scores each stream it forwards to us by the loss on our leg alone, after taking away what was
+ * already missing from the sender (connectionquality subtracts PacketsMissing). The loss we see on
+ * someone's stream is theirs as often as ours, so it never counts against us: a person with a clean
+ * link is not told theirs is unstable because a sender's is. Someone else's: the worse of what they
+ * measure and report about themselves and LiveKit's score of them (that loss we see alone is in
+ * the stats panel per track).
  */
 export function personQuality(input: {
   isLocal: boolean;
   measured: QualityLevel;
   livekit: LivekitQuality;
   reported: QualityLevel;
-  downlink?: QualityLevel;
 }): QualityLevel {
   const lk = fromLivekitQuality(input.livekit);
-  return input.isLocal ? worstQuality([input.measured, input.downlink ?? 'unknown', lk]) : worstQuality([input.reported, lk]);
-}
-
-/** The level everyone's streams reach us at: the best among senders who say their own link is fine. */
-export function downlinkQuality(received: { level: QualityLevel; senderSays: QualityLevel }[]): QualityLevel {
-  const order: QualityLevel[] = ['good', 'fair', 'poor'];
-  const trusted = received.filter((r) => r.level !== 'unknown' && (r.senderSays === 'good' || r.senderSays === 'unknown'));
-  if (!trusted.length) return 'unknown';
-  return order[Math.min(...trusted.map((r) => order.indexOf(r.level)))] ?? 'unknown';
+  return input.isLocal ? worstQuality([input.measured, lk]) : worstQuality([input.reported, lk]);
 }
 
 function sourceOf(source: Track.Source): TrackStats['source'] {
@@ -221,11 +215,6 @@ export function observeStats(room: Room, intervalMs = 2000, direct: DirectStatsS
           const me = room.localParticipant;
           const mine = measured(me.identity);
           reports.update(mine);
-          const downlink = downlinkQuality(
-            [...room.remoteParticipants.values()]
-              .filter((p) => tracks.some((t) => t.identity === p.identity))
-              .map((p) => ({ level: measured(p.identity), senderSays: reports.reportedBy(p.identity) })),
-          );
           const quality: Record<string, QualityLevel> = {};
           for (const p of people) {
             quality[p.identity] = personQuality({
@@ -233,7 +222,6 @@ export function observeStats(room: Room, intervalMs = 2000, direct: DirectStatsS
               measured: p.isLocal ? mine : measured(p.identity),
               livekit: p.connectionQuality as LivekitQuality,
               reported: reports.reportedBy(p.identity),
-              downlink,
             });
           }
           pause.update(quality[me.identity] ?? 'unknown');
