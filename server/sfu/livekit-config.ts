@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { turnConfigBlocks, type SfuTurn } from './turn-config';
 
 export interface SfuKeys {
@@ -30,6 +31,10 @@ export function isLoopback(address: string): boolean {
   return address === 'localhost' || address === '::1' || address.startsWith('127.');
 }
 
+function concreteIp(address: string): boolean {
+  return isIP(address) !== 0 && address !== '0.0.0.0' && address !== '::';
+}
+
 /**
  * The config livekit-server reads. YAML is a superset of JSON, so the launcher writes the object as
  * JSON to a 0600 file it removes once the SFU has started (see livekit-launcher.ts).
@@ -52,6 +57,13 @@ export function buildSfuConfig(input: SfuConfigInput): Record<string, unknown> {
       ...(nodeIp ? { node_ip: nodeIp } : {}),
       // On a loopback-only machine ICE finds no candidate pair without this.
       enable_loopback_candidate: loopback,
+      // bind_addresses covers HTTP and ICE-TCP only: the UDP mux opens one socket per interface
+      // address, and with the same port on several of them it can answer a client's check from
+      // another interface's address, which that client cannot reach (a server bound to one LAN's
+      // address on a machine with other networks). Bound to one address, ICE uses only that one.
+      ...(concreteIp(input.bindAddress) && !loopback
+        ? { ips: { includes: [`${input.bindAddress}/${isIP(input.bindAddress) === 6 ? 128 : 32}`] } }
+        : {}),
       // ICE-TCP (tcp_port) and TURN/TLS when UDP fails: LiveKit tells the client to retry over them.
       allow_tcp_fallback: true,
       ...turnRtc,

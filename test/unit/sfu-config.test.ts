@@ -37,6 +37,16 @@ describe('livekit-server config', () => {
     expect(cfg.webhook).toBeUndefined();
   });
 
+  it('keeps ICE on the one address it is bound to (the UDP mux would otherwise answer from every interface)', () => {
+    const base = { keys: generateSfuKeys(), httpPort: 1, rtcTcpPort: 2, udpMuxPort: 3 };
+    const rtc = (bindAddress: string) => buildSfuConfig({ ...base, bindAddress }).rtc as Record<string, unknown>;
+    expect(rtc('10.78.3.1')).toMatchObject({ node_ip: '10.78.3.1', ips: { includes: ['10.78.3.1/32'] } });
+    expect(rtc('fd00::5')).toMatchObject({ ips: { includes: ['fd00::5/128'] } });
+    expect(rtc('0.0.0.0').ips).toBeUndefined();
+    expect(rtc('::').ips).toBeUndefined();
+    expect(rtc('127.0.0.1').ips).toBeUndefined();
+  });
+
   it('knows loopback addresses', () => {
     expect(isLoopback('127.0.0.1')).toBe(true);
     expect(isLoopback('::1')).toBe(true);
