@@ -43,6 +43,8 @@ const kindOf = (cdpType: string | undefined): HttpKind =>
 interface Load {
   /** Navigation start to the first remote frame shown (ms); the phases below count from navigation too. */
   shown: number;
+  /** Parley only: "Ask to join" clicked (the page, the meeting chunk and the pre-join were there). */
+  click: number;
   /** LiveKit's signalling WebSocket created (the page is loaded, the grant fetched, the join starts). */
   signal: number;
   /** The peer connection the remote video came on reached 'connected' (ICE + DTLS). */
@@ -54,8 +56,8 @@ interface Load {
   /** Of which HTTP responses (headers and bodies as they crossed the wire, before decompression). */
   httpBytes: number;
   httpByKind: Record<HttpKind, number>;
-  /** The largest HTTP responses: path and bytes. */
-  largest: [string, number][];
+  /** The largest HTTP responses: path, bytes, Content-Encoding. */
+  largest: [string, number, string][];
   /** WebRTC transport bytes received (SRTP media, RTCP, DTLS, STUN payloads; without UDP/IP headers). */
   rtcBytes: number;
 }
@@ -69,13 +71,15 @@ declare global {
 
 async function measure(page: Page, bytesToOther: () => number, go: () => Promise<void>, timeoutMs: number): Promise<Load> {
   const cdp = await page.context().newCDPSession(page);
-  const responses = new Map<string, { url: string; kind: HttpKind }>();
-  const finished: { url: string; kind: HttpKind; bytes: number }[] = [];
-  cdp.on('Network.responseReceived', (e: { requestId: string; type?: string; response: { url: string } }) =>
-    responses.set(e.requestId, { url: e.response.url, kind: kindOf(e.type) }),
-  );
+  const responses = new Map<string, { url: string; kind: HttpKind; encoding: string }>();
+  const finished: { url: string; kind: HttpKind; encoding: string; bytes: number }[] = [];
+  type Received = { requestId: string; type?: string; response: { url: string; headers: Record<string, string> } };
+  cdp.on('Network.responseReceived', (e: Received) => {
+    const encoding = Object.entries(e.response.headers).find(([k]) => k.toLowerCase() === 'content-encoding')?.[1] ?? 'identity';
+    responses.set(e.requestId, { url: e.response.url, kind: kindOf(e.type), encoding });
+  });
   cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
-    const r = responses.get(e.requestId) ?? { url: '?', kind: 'Other' as const };
+    const r = responses.get(e.requestId) ?? { url: '?', kind: 'Other' as const, encoding: '?' };
     finished.push({ ...r, bytes: e.encodedDataLength });
   });
   await cdp.send('Network.enable');
@@ -105,6 +109,7 @@ async function measure(page: Page, bytesToOther: () => number, go: () => Promise
   const at = (v: number | null | undefined): number => v ?? Number.NaN;
   return {
     shown: probe.shown!,
+    click: at(probe.click),
     signal: at(probe.wsCreated),
     connected: at(probe.pcConnected[probe.videoPc ?? 0]),
     decoded: at(probe.firstFrame),
@@ -114,7 +119,7 @@ async function measure(page: Page, bytesToOther: () => number, go: () => Promise
     largest: httpDone
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, 8)
-      .map((f) => [new URL(f.url, 'http://x').pathname, f.bytes]),
+      .map((f) => [new URL(f.url, 'http://x').pathname, f.bytes, f.encoding]),
     rtcBytes,
   };
 }
@@ -232,7 +237,7 @@ export async function runGuestLoadBench(o: BenchOptions): Promise<FigureResult> 
         );
     }
 
-    type NumberKey = 'shown' | 'signal' | 'connected' | 'decoded' | 'linkBytes' | 'httpBytes' | 'rtcBytes';
+    type NumberKey = 'shown' | 'click' | 'signal' | 'connected' | 'decoded' | 'linkBytes' | 'httpBytes' | 'rtcBytes';
     const col = (l: Load[], k: NumberKey) => l.map((x) => x[k]);
     const kB = (l: Load[], k: NumberKey) => col(l, k).map((b) => b / 1000);
     const med = (l: Load[], f: (x: Load) => number) => median(l.map(f));
@@ -312,7 +317,12 @@ export async function runGuestLoadBench(o: BenchOptions): Promise<FigureResult> 
           columns: ['phase', 'Parley guest', 'bare page'],
           rows: [
             [
-              'navigation to the join starting (page, pre-join, grant: signalling socket opened)',
+              'navigation to "Ask to join" clicked (page, meeting chunk, pre-join with camera; the bench types at once)',
+              msCell(parley, (x) => x.click),
+              'n/a',
+            ],
+            [
+              'navigation to the join starting (signalling socket opened: page loaded, grant fetched)',
               msCell(parley, (x) => x.signal),
               msCell(floor, (x) => x.signal),
             ],
@@ -332,8 +342,8 @@ export async function runGuestLoadBench(o: BenchOptions): Promise<FigureResult> 
         },
         {
           title: 'The largest HTTP responses of the last Parley load (bytes on the wire)',
-          columns: ['path', 'kB'],
-          rows: (lastParley?.largest ?? []).map(([path, bytes]) => [path, Number((bytes / 1000).toFixed(1))]),
+          columns: ['path', 'kB', 'Content-Encoding'],
+          rows: (lastParley?.largest ?? []).map(([path, bytes, encoding]) => [path, Number((bytes / 1000).toFixed(1)), encoding]),
         },
       ],
       notes: [

@@ -27,12 +27,24 @@ it('figure 6 (guest load) loads Parley and the bare page over a shaped link to t
   expect(time!.ratio).toBeCloseTo(time!.value / time!.floor!, 6);
   expect(bytes!.ratio).toBeCloseTo(bytes!.value / bytes!.floor!, 6);
   const phases = r.tables.find((t) => t.title.startsWith('Where the time goes'))!;
+  const phase = (start: string, column: number) => phases.rows.find((row) => String(row[0]).startsWith(start))![column] as number;
+  const steps = [
+    'navigation to the join starting',
+    'to the peer connection connected',
+    'to the first remote frame decoded',
+    'to that frame shown',
+  ];
   for (const column of [1, 2]) {
-    const cells = phases.rows.map((row) => row[column] as number);
-    for (const v of cells) expect(v).toBeGreaterThanOrEqual(0);
-    // The four phases add up to the total (each median of one run is that run).
-    expect(cells.slice(0, 4).reduce((a, b) => a + b, 0)).toBeCloseTo(cells[4]!, -1);
+    expect(phase('navigation to the join starting', column)).toBeGreaterThan(0);
+    expect(phase('to the peer connection connected', column)).toBeGreaterThan(0);
+    expect(phase('to the first remote frame decoded', column)).toBeGreaterThanOrEqual(0);
+    // Shown can precede the decoded mark by a few ms (the probe reads a clone of the track), never by much.
+    expect(phase('to that frame shown', column)).toBeGreaterThan(-100);
+    // The phases add up to the total (the median of one run is that run; each cell is rounded).
+    expect(Math.abs(steps.reduce((sum, s) => sum + phase(s, column), 0) - phase('total', column))).toBeLessThanOrEqual(3);
   }
+  // Parley's guest clicked "Ask to join" before its join started.
+  expect(phase('navigation to "Ask to join" clicked', 1)).toBeLessThanOrEqual(phase('navigation to the join starting', 1));
   const parts = r.tables.find((t) => t.title.startsWith('What the bytes are'))!;
   const webrtc = parts.rows.find((row) => String(row[0]).startsWith('WebRTC'))!;
   expect(webrtc[1]).toBeGreaterThan(0);
