@@ -95,6 +95,8 @@ async function measure(page: Page, bytesToOther: () => number, go: () => Promise
   }
   const linkBytes = bytesToOther() - before;
   const httpDone = [...finished];
+  // The decoded mark (a reader on a clone of the track) can resolve just after the frame is shown.
+  await page.waitForFunction(() => window.__joinProbe.firstFrame !== undefined, undefined, { timeout: timeoutMs, polling: 20 });
   const { probe, rtcBytes } = await page.evaluate(async () => {
     let bytes = 0;
     for (const pc of window.__joinProbePcs ?? [])
