@@ -1,6 +1,6 @@
 // Figure 6 — A guest's first load on a slow link: from opening a guest link in a fresh browser to the
 // first remote video frame shown, with the browser on a 5 Mbit/s link (a network namespace behind a
-// tc token bucket, bench/lib/shaped-link.ts), and the bytes that crossed the link until then.
+// tc token bucket, test/support/lan.ts), and the bytes that crossed the link until then.
 // The floor, in the same run and interleaved run by run: the bare livekit-client page (bench/bare:
 // fetch a grant, connect, publish camera and microphone with Parley's settings, plain <video>),
 // served minified and precompressed over the same link.
@@ -19,10 +19,10 @@ import { buildBarePage, buildWebClient, serveDir, serveHarness } from './lib/har
 import { joinProbeScript, type JoinProbe } from './lib/join-probe';
 import { finishMachineInfo, machineInfo, versionOf } from './lib/machine';
 import { printResult, series, writeResult, type FigureResult } from './lib/report';
-import { createShapedLink } from './lib/shaped-link';
+import { createLan } from '@test/support/lan';
 import { benchSession, startBenchStack } from './lib/stack';
 import { median, ratio } from './lib/stats';
-import { stripChart } from './lib/svg';
+import { barChart, stripChart } from './lib/svg';
 
 const ROOM = 'bench-guest';
 const RATE_KBIT = 5000;
@@ -30,25 +30,58 @@ const BYTES_TARGET = 400_000;
 /** The probe armed from the first script: every timestamp counts from navigation start. */
 const probeFromStart = `${joinProbeScript}\nwindow.__joinProbe.armed = true;`;
 
+/** HTTP resource types as DevTools names them, grouped as the bytes table shows them. */
+const HTTP_KINDS = ['Document', 'Script', 'Stylesheet', 'Fetch/XHR', 'Font', 'Image', 'Other'] as const;
+type HttpKind = (typeof HTTP_KINDS)[number];
+const kindOf = (cdpType: string | undefined): HttpKind =>
+  cdpType === 'Fetch' || cdpType === 'XHR'
+    ? 'Fetch/XHR'
+    : (HTTP_KINDS as readonly string[]).includes(cdpType ?? '')
+      ? (cdpType as HttpKind)
+      : 'Other';
+
 interface Load {
-  /** Navigation start to the first remote frame shown (ms). */
+  /** Navigation start to the first remote frame shown (ms); the phases below count from navigation too. */
   shown: number;
-  /** Bytes sent over the link to the browser's computer, all traffic (HTTP, signalling, media). */
+  /** Parley only: "Ask to join" clicked (the page, the meeting chunk and the pre-join were there). */
+  click: number;
+  /** LiveKit's signalling WebSocket created (the page is loaded, the grant fetched, the join starts). */
+  signal: number;
+  /** The peer connection the remote video came on reached 'connected' (ICE + DTLS). */
+  connected: number;
+  /** The first remote frame decoded. */
+  decoded: number;
+  /** Bytes sent over the link to the browser's computer, all traffic (HTTP, signalling, media, headers). */
   linkBytes: number;
-  /** Of which HTTP responses (headers and bodies as they crossed the wire). */
+  /** Of which HTTP responses (headers and bodies as they crossed the wire, before decompression). */
   httpBytes: number;
+  httpByKind: Record<HttpKind, number>;
+  /** The largest HTTP responses: path, bytes, Content-Encoding. */
+  largest: [string, number, string][];
+  /** WebRTC transport bytes received (SRTP media, RTCP, DTLS, STUN payloads; without UDP/IP headers). */
+  rtcBytes: number;
 }
 
 declare global {
   interface Window {
     __joinProbe: JoinProbe;
+    __joinProbePcs?: RTCPeerConnection[];
   }
 }
 
 async function measure(page: Page, bytesToOther: () => number, go: () => Promise<void>, timeoutMs: number): Promise<Load> {
   const cdp = await page.context().newCDPSession(page);
-  let http = 0;
-  cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (http += e.encodedDataLength));
+  const responses = new Map<string, { url: string; kind: HttpKind; encoding: string }>();
+  const finished: { url: string; kind: HttpKind; encoding: string; bytes: number }[] = [];
+  type Received = { requestId: string; type?: string; response: { url: string; headers: Record<string, string> } };
+  cdp.on('Network.responseReceived', (e: Received) => {
+    const encoding = Object.entries(e.response.headers).find(([k]) => k.toLowerCase() === 'content-encoding')?.[1] ?? 'identity';
+    responses.set(e.requestId, { url: e.response.url, kind: kindOf(e.type), encoding });
+  });
+  cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
+    const r = responses.get(e.requestId) ?? { url: '?', kind: 'Other' as const, encoding: '?' };
+    finished.push({ ...r, bytes: e.encodedDataLength });
+  });
   await cdp.send('Network.enable');
   const before = bytesToOther();
   await go();
@@ -61,9 +94,36 @@ async function measure(page: Page, bytesToOther: () => number, go: () => Promise
     throw new Error(`no remote frame shown in ${timeoutMs} ms (${JSON.stringify(state)})`, { cause: err });
   }
   const linkBytes = bytesToOther() - before;
-  const shown = await page.evaluate(() => window.__joinProbe.shown!);
+  const httpDone = [...finished];
+  // The decoded mark (a reader on a clone of the track) can resolve just after the frame is shown.
+  await page.waitForFunction(() => window.__joinProbe.firstFrame !== undefined, undefined, { timeout: timeoutMs, polling: 20 });
+  const { probe, rtcBytes } = await page.evaluate(async () => {
+    let bytes = 0;
+    for (const pc of window.__joinProbePcs ?? [])
+      (await pc.getStats()).forEach((s: { type: string; bytesReceived?: number }) => {
+        if (s.type === 'transport') bytes += s.bytesReceived ?? 0;
+      });
+    return { probe: window.__joinProbe, rtcBytes: bytes };
+  });
   await cdp.detach().catch(() => undefined);
-  return { shown, linkBytes, httpBytes: http };
+  const httpByKind = Object.fromEntries(HTTP_KINDS.map((k) => [k, 0])) as Record<HttpKind, number>;
+  for (const f of httpDone) httpByKind[f.kind] += f.bytes;
+  const at = (v: number | null | undefined): number => v ?? Number.NaN;
+  return {
+    shown: probe.shown!,
+    click: at(probe.click),
+    signal: at(probe.wsCreated),
+    connected: at(probe.pcConnected[probe.videoPc ?? 0]),
+    decoded: at(probe.firstFrame),
+    linkBytes,
+    httpBytes: httpDone.reduce((n, f) => n + f.bytes, 0),
+    httpByKind,
+    largest: httpDone
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 8)
+      .map((f) => [new URL(f.url, 'http://x').pathname, f.bytes, f.encoding]),
+    rtcBytes,
+  };
 }
 
 async function parleyGuest(browser: BenchBrowser, link: string, bytesToOther: () => number, timeoutMs: number): Promise<Load> {
@@ -99,7 +159,7 @@ export async function runGuestLoadBench(o: BenchOptions): Promise<FigureResult> 
   const runs = o.runs ?? (o.smoke ? 1 : 6);
   const machine = machineInfo();
   const t0 = Date.now();
-  const link = createShapedLink(RATE_KBIT);
+  const link = createLan({ rateKbit: RATE_KBIT });
   const cleanup: (() => Promise<void> | void)[] = [() => link.remove()];
   try {
     const web = await buildWebClient();
@@ -179,14 +239,20 @@ export async function runGuestLoadBench(o: BenchOptions): Promise<FigureResult> 
         );
     }
 
-    const col = (l: Load[], k: keyof Load) => l.map((x) => x[k]);
+    type NumberKey = 'shown' | 'click' | 'signal' | 'connected' | 'decoded' | 'linkBytes' | 'httpBytes' | 'rtcBytes';
+    const col = (l: Load[], k: NumberKey) => l.map((x) => x[k]);
+    const kB = (l: Load[], k: NumberKey) => col(l, k).map((b) => b / 1000);
+    const med = (l: Load[], f: (x: Load) => number) => median(l.map(f));
     const time = median(col(parley, 'shown'));
     const timeFloor = median(col(floor, 'shown'));
-    const kb = median(col(parley, 'linkBytes')) / 1000;
-    const kbFloor = median(col(floor, 'linkBytes')) / 1000;
-    const httpKb = median(col(parley, 'httpBytes')) / 1000;
-    const httpKbFloor = median(col(floor, 'httpBytes')) / 1000;
+    const kb = median(kB(parley, 'linkBytes'));
+    const kbFloor = median(kB(floor, 'linkBytes'));
+    const httpKb = median(kB(parley, 'httpBytes'));
+    const httpKbFloor = median(kB(floor, 'httpBytes'));
     const timeRatio = ratio(time, timeFloor);
+    const kbCell = (l: Load[], f: (x: Load) => number) => Number((med(l, f) / 1000).toFixed(1));
+    const msCell = (l: Load[], f: (x: Load) => number) => Math.round(med(l, f));
+    const lastParley = parley.at(-1);
     const result: FigureResult = {
       id: 'guest-load',
       number: 6,
@@ -228,32 +294,64 @@ export async function runGuestLoadBench(o: BenchOptions): Promise<FigureResult> 
       series: [
         series('Parley guest: link opened to first frame shown', 'ms', col(parley, 'shown')),
         series('bare page: opened to first frame shown', 'ms', col(floor, 'shown')),
-        series(
-          'Parley guest: bytes over the link',
-          'kB',
-          col(parley, 'linkBytes').map((b) => b / 1000),
-        ),
-        series(
-          'bare page: bytes over the link',
-          'kB',
-          col(floor, 'linkBytes').map((b) => b / 1000),
-        ),
-        series(
-          'Parley guest: HTTP bytes',
-          'kB',
-          col(parley, 'httpBytes').map((b) => b / 1000),
-        ),
-        series(
-          'bare page: HTTP bytes',
-          'kB',
-          col(floor, 'httpBytes').map((b) => b / 1000),
-        ),
+        series('Parley guest: bytes over the link', 'kB', kB(parley, 'linkBytes')),
+        series('bare page: bytes over the link', 'kB', kB(floor, 'linkBytes')),
+        series('Parley guest: HTTP bytes', 'kB', kB(parley, 'httpBytes')),
+        series('bare page: HTTP bytes', 'kB', kB(floor, 'httpBytes')),
       ],
-      tables: [],
+      tables: [
+        {
+          title: 'What the bytes are (median kB per load, to the first frame shown)',
+          columns: ['part', 'Parley guest', 'bare page'],
+          rows: [
+            ...HTTP_KINDS.map((k) => [`HTTP: ${k}`, kbCell(parley, (x) => x.httpByKind[k]), kbCell(floor, (x) => x.httpByKind[k])]),
+            ['WebRTC transport (media, RTCP, DTLS, STUN payloads)', kbCell(parley, (x) => x.rtcBytes), kbCell(floor, (x) => x.rtcBytes)],
+            [
+              'the rest (signalling WebSocket; TCP, UDP and IP headers; ARP)',
+              kbCell(parley, (x) => x.linkBytes - x.httpBytes - x.rtcBytes),
+              kbCell(floor, (x) => x.linkBytes - x.httpBytes - x.rtcBytes),
+            ],
+            ['all traffic over the link', kbCell(parley, (x) => x.linkBytes), kbCell(floor, (x) => x.linkBytes)],
+          ],
+        },
+        {
+          title: 'Where the time goes (median ms)',
+          columns: ['phase', 'Parley guest', 'bare page'],
+          rows: [
+            [
+              'navigation to "Ask to join" clicked (page, meeting chunk, pre-join with camera; the bench types at once)',
+              msCell(parley, (x) => x.click),
+              'n/a',
+            ],
+            [
+              'navigation to the join starting (signalling socket opened: page loaded, grant fetched)',
+              msCell(parley, (x) => x.signal),
+              msCell(floor, (x) => x.signal),
+            ],
+            [
+              'to the peer connection connected (signalling, ICE, DTLS)',
+              msCell(parley, (x) => x.connected - x.signal),
+              msCell(floor, (x) => x.connected - x.signal),
+            ],
+            [
+              'to the first remote frame decoded',
+              msCell(parley, (x) => x.decoded - x.connected),
+              msCell(floor, (x) => x.decoded - x.connected),
+            ],
+            ['to that frame shown', msCell(parley, (x) => x.shown - x.decoded), msCell(floor, (x) => x.shown - x.decoded)],
+            ['total', msCell(parley, (x) => x.shown), msCell(floor, (x) => x.shown)],
+          ],
+        },
+        {
+          title: 'The largest HTTP responses of the last Parley load (bytes on the wire)',
+          columns: ['path', 'kB', 'Content-Encoding'],
+          rows: (lastParley?.largest ?? []).map(([path, bytes, encoding]) => [path, Number((bytes / 1000).toFixed(1)), encoding]),
+        },
+      ],
       notes: [
         `Link: a veth pair into a network namespace with tc tbf at ${RATE_KBIT} kbit/s each way (queue bounded at 200 ms); the guest's Chromium runs inside it, the team server, SFU and bare page's server listen on the link's address. Each run is a fresh browser context (empty cache, no open connections).`,
         'Parley: the guest link in the real web client (first screen, pre-join with camera and microphone, "Ask to join" clicked by the bench as soon as it can; the room has no lobby). Bare: bench/bare, fetch a grant, connect, publish camera and microphone with Parley\'s capture and publish options, plain <video> per remote track; minified and precompressed, served with the same Accept-Encoding rules.',
-        "Time: navigation start to the first frame the page's own <video> presents (requestVideoFrameCallback, expectedDisplayTime). Bytes: tx bytes of the link toward the guest until the bench saw that frame (all traffic), and the HTTP part (Chrome DevTools Protocol encodedDataLength of every finished response).",
+        "Time: navigation start to the first frame the page's own <video> presents (requestVideoFrameCallback, expectedDisplayTime). Bytes: the link's tx byte counter toward the guest's computer from navigation until the bench saw that frame (everything: HTTP, signalling, media, headers); of which HTTP is the Chrome DevTools Protocol's encodedDataLength of every finished response (headers and compressed bodies), and WebRTC is the peer connections' transport bytesReceived.",
         `${failures} loads failed. Remote: a harness page on this machine publishing a 720p VP8 simulcast camera.`,
       ],
       charts: [],
@@ -267,6 +365,26 @@ export async function runGuestLoadBench(o: BenchOptions): Promise<FigureResult> 
           { name: 'Parley guest link', values: col(parley, 'shown') },
         ],
         references: [{ value: timeFloor * 1.2, label: 'target: 1.2x bare page' }],
+      }),
+      'guest-load-bytes.svg': barChart({
+        title: 'Bytes over the link to the first frame shown (median kB)',
+        unit: 'kB',
+        categories: ['HTTP', 'WebRTC', 'rest', 'all'],
+        groups: (
+          [
+            ['bare livekit-client page', floor],
+            ['Parley guest link', parley],
+          ] as const
+        ).map(([name, l]) => ({
+          name,
+          values: [
+            med(l, (x) => x.httpBytes) / 1000,
+            med(l, (x) => x.rtcBytes) / 1000,
+            med(l, (x) => x.linkBytes - x.httpBytes - x.rtcBytes) / 1000,
+            med(l, (x) => x.linkBytes) / 1000,
+          ],
+        })),
+        references: [{ value: BYTES_TARGET / 1000, label: `target: ${BYTES_TARGET / 1000} kB` }],
       }),
     };
     writeResult(result, o.out, charts);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const figures = ['join-time', 'latency', 'room-scale', 'team-server', 'renderer', 'direct-call', 'recording'];
+const figures = ['join-time', 'latency', 'room-scale', 'team-server', 'renderer', 'guest-load', 'direct-call', 'recording'];
 const args = process.argv.slice(2);
 // --only is ours; every other argument goes to each figure verbatim (they parse their own).
 const { values, tokens } = parseArgs({ options: { only: { type: 'string' } }, strict: false, allowPositionals: true, tokens: true });

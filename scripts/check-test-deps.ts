@@ -16,6 +16,13 @@ if (spawnSync('ip', ['-V'], { stdio: 'ignore' }).status !== 0) {
   process.stderr.write('`ip` is missing: install iproute2 (`sudo apt-get install -y iproute2`); the LAN test needs it, and root.\n');
   process.exit(1);
 }
+// The guest-load bench's smoke test caps that link at 5 Mbit/s with a tc token bucket (tbf).
+if (spawnSync('tc', ['-V'], { stdio: 'ignore' }).status !== 0) {
+  process.stderr.write(
+    '`tc` is missing: install iproute2 (`sudo apt-get install -y iproute2`); the guest-load bench test needs it, and root.\n',
+  );
+  process.exit(1);
+}
 // The cluster tests (test/integration/scale) start their own Redis and PostgreSQL.
 if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
   process.stderr.write('`redis-server` is missing: install it (`sudo apt-get install -y redis-server`); the cluster tests need it.\n');

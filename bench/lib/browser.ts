@@ -19,7 +19,7 @@ export function chromiumPath(): string {
   return path;
 }
 
-/** `executablePath`: e.g. a wrapper that runs Chromium in another network namespace (shaped-link.ts). */
+/** `executablePath`: e.g. a wrapper that runs Chromium in another network namespace (test/support/lan.ts). */
 export async function launchBenchBrowser(extraArgs: string[] = [], executablePath = chromiumPath()): Promise<BenchBrowser> {
   const browser = await chromium.launch({ executablePath, args: [...(chromiumArgs as string[]), ...extraArgs], headless: true });
   return {

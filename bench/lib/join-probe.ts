@@ -9,7 +9,7 @@
 //   attached  — the app setting that track as the srcObject of one of its own <video> elements
 //   shown     — the first frame of it that element presents (requestVideoFrameCallback on the tile's
 //               own <video>: expectedDisplayTime, when the compositor puts it on screen)
-// and exposes them on window.__joinProbe.
+// and exposes them on window.__joinProbe (the peer connections on window.__joinProbePcs).
 export interface JoinProbe {
   armed: boolean;
   click?: number;
@@ -82,6 +82,8 @@ export const joinProbeScript = `(() => {
     if (!probe.armed) return pc;
     const index = probe.pcConnected.length;
     probe.pcConnected.push(null);
+    // Kept beside the probe (which must stay JSON): a bench may read their transport stats.
+    (window.__joinProbePcs ??= []).push(pc);
     pc.addEventListener('connectionstatechange', () => {
       if (pc.connectionState === 'connected' && probe.pcConnected[index] === null) probe.pcConnected[index] = now();
     });

@@ -17,7 +17,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
 const binary = await obtainLivekitServer({ quiet: true });
 const server = await startTeamServer({
   dataDir,
-  // BENCH_HOST: an address on a link the bench made (bench/lib/shaped-link.ts); the SFU binds it too.
+  // BENCH_HOST: an address on a link the bench made (test/support/lan.ts); the SFU binds it too.
   host: process.env.BENCH_HOST ?? '127.0.0.1',
   port: 0,
   livekitBinary: binary,

@@ -47,6 +47,7 @@ describe('livekit-server config', () => {
     expect(rtc('fd00::5')).toMatchObject({ ips: { includes: ['fd00::5/128'] } });
     // Every address (the operator's choice) and loopback keep LiveKit's own choice.
     expect(rtc('0.0.0.0').ips).toBeUndefined();
+    expect(rtc('::').ips).toBeUndefined();
     expect(rtc('127.0.0.1').ips).toBeUndefined();
   });
 

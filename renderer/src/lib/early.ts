@@ -3,6 +3,8 @@
 // module main.ts imports; AppState.connect() takes the answer if it asked for the same server.
 import type { ServerInfo } from '@contracts/api';
 import { apiClient } from './api/client';
+import { loadCall } from './call-chunk';
+import { parseHash } from './state/screens';
 import { sessions } from './storage';
 
 /**
@@ -40,3 +42,7 @@ export function takeEarlyServerInfo(url: string): Promise<ServerInfo> | null {
 }
 
 startEarlyServerInfo();
+// A guest link goes straight to pre-join, which needs the meeting chunk: fetch it now, beside the
+// server info and while the app starts, not after them (on a slow link that wait was serial).
+const route = servedByTeamServer() ? parseHash(location.hash) : null;
+if (route && 'guestCode' in route) void loadCall().catch(() => undefined);

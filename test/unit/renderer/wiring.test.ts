@@ -222,4 +222,29 @@ describe('first-screen helpers', () => {
       vi.unstubAllGlobals();
     }
   });
+
+  it('starts the meeting chunk at import for a guest link only (pre-join comes next), beside the server info', async () => {
+    const loadCall = vi.fn(() => Promise.resolve({}));
+    vi.doMock('@renderer/lib/call-chunk', () => ({ loadCall }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('{}', { status: 503 })),
+    );
+    try {
+      for (const [hash, loads] of [
+        ['', 0],
+        ['#/room/standup', 0],
+        ['#/guest/abcdef123456', 1],
+      ] as const) {
+        vi.resetModules();
+        loadCall.mockClear();
+        vi.stubGlobal('location', { protocol: 'https:', origin: 'https://meet.example.com', hash });
+        await import('@renderer/lib/early');
+        expect(loadCall).toHaveBeenCalledTimes(loads);
+      }
+    } finally {
+      vi.doUnmock('@renderer/lib/call-chunk');
+      vi.unstubAllGlobals();
+    }
+  });
 });
