@@ -17,6 +17,7 @@ export type ProblemKind =
   | 'lobby-denied'
   | 'signed-out'
   | 'connection-lost'
+  | 'rejoining'
   | 'duplicate'
   | 'not-found'
   | 'unknown';
@@ -172,6 +173,13 @@ export function publishProblem(err: unknown): Problem {
     message: `Your camera or microphone could not be sent to the meeting (${detail}). Turn it off and on again in the controls below.`,
   };
 }
+
+/** Shown while Parley joins a dropped call again by itself (state/app.svelte.ts#rejoinAfterDrop). */
+export const REJOINING: Problem = {
+  kind: 'rejoining',
+  title: 'Getting you back into the meeting',
+  message: 'The connection to the meeting dropped. Parley is joining again, with your camera and microphone as you had them.',
+};
 
 /** null when the person simply left. */
 export function endProblem(reason: EndReason): Problem | null {

@@ -1,8 +1,13 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { ApiError, createApiClient } from '@contracts/api-client';
+import { runLibpqTool } from '@server/db/database';
 import { startLivekitCluster, type LivekitCluster } from '../../support/cluster/livekit-cluster';
-import { startPostgres, type TestPostgres } from '../../support/cluster/postgres';
+import { postgresBinDir, startPostgres, type TestPostgres } from '../../support/cluster/postgres';
 import { startRedis, type TestRedis } from '../../support/cluster/redis';
 import { startTeamProcess, type TeamProcess } from '../../support/cluster/team-process';
 import { anonymous, EventRecorder, PASSWORD, setupAdmin, signIn, type SignedIn } from '../../support/team-api';
@@ -43,12 +48,13 @@ describe('two team server instances sharing PostgreSQL and Redis', () => {
         `setup failed with both codes: ${results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')).join('; ')}`,
       );
     admin = ok.value;
-  });
+    // Four servers start here: on a loaded 2-core machine that can take minutes.
+  }, 240_000);
   afterAll(async () => {
     await Promise.allSettled([a?.stop(), b?.stop()]);
     await sfu?.stop();
     await Promise.allSettled([redis?.stop(), postgres?.stop()]);
-  });
+  }, 60_000);
 
   it('a session made on A works on B; a user disabled on A is refused on B at once', async () => {
     const invite = await admin.api.createInvite({ role: 'member' });
@@ -108,5 +114,38 @@ describe('two team server instances sharing PostgreSQL and Redis', () => {
     expect((await anonymous(a).guestTicket(knock.ticket, 0)).status).toBe('waiting');
     await host.admitGuest('clinic', pat!.id);
     expect((await anonymous(a).guestTicket(knock.ticket, 5)).status).toBe('admitted');
-  });
+  }, 240_000);
+
+  it('backs up the shared database with `parley-server backup`; the dump restores into a new database a fresh instance serves', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-pg-backup-'));
+    try {
+      const file = join(dir, 'parley.dump');
+      const cli = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'backup', file], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: join(dir, 'unused'), ...env },
+      });
+      let out = '';
+      cli.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      cli.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number | null>((resolve) => cli.once('exit', resolve));
+      expect(code, out).toBe(0);
+      expect(out).toMatch(/database dumped to .*parley\.dump/);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+
+      const restored = await postgres.createDatabase();
+      const name = new URL(restored).pathname.slice(1);
+      await runLibpqTool(join(postgresBinDir()!, 'pg_restore'), ['--no-owner', `--dbname=${name}`, file], restored);
+      const c = await startTeamProcess({ env: { ...env, DATABASE_URL: restored } });
+      try {
+        // The admin signs in there with the password of before, and finds the rooms of before.
+        const again = await signIn(c, 'admin');
+        expect((await again.api.listRooms()).rooms.map((r) => r.name)).toContain('clinic');
+        // A user disabled before the backup stays disabled.
+        expect(await refusal(signIn(c, 'morgan'))).toBe(401);
+      } finally {
+        await c.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

@@ -26,63 +26,61 @@ export function postgresBinDir(): string | undefined {
 }
 
 /**
- * PostgreSQL refuses to run as root. As root (CI), the server runs as Debian's unprivileged
- * `postgres` account (the postgresql package creates it) through runuser, its folder owned by that
- * account; as anyone else, as that user.
+ * PostgreSQL refuses to run as root. As root (CI), its programs run as Debian's unprivileged
+ * `postgres` account (the postgresql package creates it), its folder owned by that account; the
+ * process is spawned with that uid directly rather than through runuser, so that the signals that
+ * stop it reach the postmaster itself and none outlives the test.
  */
-function asServerUser(): { wrap: (cmd: string, args: string[]) => [string, string[]]; uid?: number; gid?: number } {
-  if (process.getuid?.() !== 0) return { wrap: (cmd, args) => [cmd, args] };
+function serverUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-  return { wrap: (cmd, args) => ['runuser', ['-u', 'postgres', '--', cmd, ...args]], uid, gid };
+  return { uid, gid };
 }
 
 /** initdb in a temp dir, then the server on a free loopback port with a password; stop() removes it all. */
 export async function startPostgres(): Promise<TestPostgres> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed: sudo apt-get install -y postgresql');
-  const user = asServerUser();
+  const user = serverUser();
   const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'));
   const data = join(dir, 'data');
   const password = randomSecret(18);
   const pwfile = join(dir, 'pw');
   writeFileSync(pwfile, password, { mode: 0o600 });
-  if (user.uid !== undefined) {
-    chownSync(dir, user.uid, user.gid!);
-    chownSync(pwfile, user.uid, user.gid!);
+  if (user) {
+    chownSync(dir, user.uid, user.gid);
+    chownSync(pwfile, user.uid, user.gid);
   }
-  const [initCmd, initArgs] = user.wrap(join(bin, 'initdb'), [
-    '-D',
-    data,
-    '-U',
-    'parley',
-    `--pwfile=${pwfile}`,
-    '--auth=scram-sha-256',
-    '--encoding=UTF8',
-    '--no-sync',
-  ]);
-  execFileSync(initCmd, initArgs, { stdio: 'pipe' });
+  execFileSync(
+    join(bin, 'initdb'),
+    ['-D', data, '-U', 'parley', `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--no-sync'],
+    { stdio: 'pipe', cwd: dir, ...user },
+  );
   rmSync(pwfile);
   const port = await freeTcpPort();
   // fsync off: these servers live for one test run; a crash of the team server (what the tests
   // kill) loses nothing either way, since every commit reaches the OS before it is acknowledged.
-  const [cmd, args] = user.wrap(join(bin, 'postgres'), [
-    '-D',
-    data,
-    '-p',
-    String(port),
-    '-k',
-    dir,
-    '-c',
-    'listen_addresses=127.0.0.1',
-    '-c',
-    'fsync=off',
-    '-c',
-    'max_connections=100',
-    '-c',
-    'log_min_messages=warning',
-  ]);
-  const proc = startOwned(cmd, args);
+  const proc = startOwned(
+    join(bin, 'postgres'),
+    [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=100',
+      '-c',
+      'log_min_messages=warning',
+    ],
+    { cwd: dir, ...user },
+  );
   const admin = (database = 'postgres') => `postgres://parley:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   await until('postgres', proc, async () => {
     const c = new pg.Client({ connectionString: admin() });

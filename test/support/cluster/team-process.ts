@@ -44,7 +44,12 @@ export async function startTeamProcess(opts: TeamProcessOptions): Promise<TeamPr
     },
   });
   const url = `http://127.0.0.1:${port}`;
-  await until(`team server on ${port}`, proc, async () => (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })).ok, 60_000);
+  await until(
+    `team server on ${port}`,
+    proc,
+    async () => (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })).ok,
+    180_000,
+  );
   return {
     url,
     port,

@@ -10,6 +10,7 @@ import { deriveAuthKey } from '../p2p/auth';
 import { DirectCall } from '../p2p/direct-call';
 import { Chat } from './chat';
 import { Hands } from './hands';
+import { watchLocalMedia, type LocalMedia } from './local-media';
 import { exposeDirectCall } from './test-hooks';
 
 export interface JoinCredentials {
@@ -24,6 +25,8 @@ export interface JoinMedia {
   tracks: LocalTrack[];
   audioOutputId: string | null;
   e2ee: E2eeSetup | null;
+  /** The chosen microphone and camera, also for a source that starts off and is turned on in the call. */
+  inputs?: { audioinput: string | null; videoinput: string | null };
 }
 
 export interface ConnectedRoom {
@@ -32,6 +35,8 @@ export interface ConnectedRoom {
   chat: Chat;
   /** Direct media while the room is two Parley clients (docs/media.md#direct-calls). */
   direct: DirectCall;
+  /** The person's microphone and camera as they are now (on/off, device), for a rejoin after a drop. */
+  localMedia: () => LocalMedia;
   /**
    * The pre-join tracks being published. Not awaited by connectRoom: the meeting (and the others'
    * video, subscribed during connect) shows the moment the room is connected, while publishing
@@ -51,7 +56,13 @@ export async function connectRoom(
   media: JoinMedia,
   onSignalConnected?: (room: Omit<ConnectedRoom, 'published'>) => void,
 ): Promise<ConnectedRoom> {
-  const room = new Room(createRoomOptions(media.e2ee ? { e2ee: media.e2ee } : {}));
+  const room = new Room(
+    createRoomOptions({
+      ...(media.e2ee ? { e2ee: media.e2ee } : {}),
+      ...(media.inputs?.audioinput ? { audio: { deviceId: media.inputs.audioinput } } : {}),
+      ...(media.inputs?.videoinput ? { videoDeviceId: media.inputs.videoinput } : {}),
+    }),
+  );
   // livekit-client polls receiver.getStats() every 2 s for each remote track, only to fill
   // track.currentBitrate, which Parley never reads (observeStats samples once per connection): in a
   // 25-tile grid that was ~48 full stats reports per 2 s on the main thread. Tracks start that
@@ -68,7 +79,10 @@ export async function connectRoom(
     authKey: secret ? () => deriveAuthKey(secret, room.name) : null,
   });
   direct.listen();
-  if (onSignalConnected) room.once(RoomEvent.SignalConnected, () => onSignalConnected({ room, hands, chat, direct }));
+  const local = watchLocalMedia(room, initialLocalMedia(media));
+  room.once(RoomEvent.Disconnected, () => local.stop());
+  const localMedia = local.current;
+  if (onSignalConnected) room.once(RoomEvent.SignalConnected, () => onSignalConnected({ room, hands, chat, direct, localMedia }));
   try {
     // Encryption is on before the first frame can leave (the media module's contract).
     if (media.e2ee) await media.e2ee.enable(room);
@@ -77,6 +91,7 @@ export async function connectRoom(
     // A failed connect must not leave a half-set-up Room (or an E2EE worker) behind.
     await room.disconnect();
     hands.stop();
+    local.stop();
     media.e2ee?.dispose();
     throw err;
   }
@@ -103,5 +118,17 @@ export async function connectRoom(
       });
     }
   })();
-  return { room, hands, chat, direct, published };
+  return { room, hands, chat, direct, localMedia, published };
+}
+
+function initialLocalMedia(media: JoinMedia): LocalMedia {
+  const of = (kind: Track.Kind, chosen: string | null | undefined): LocalMedia['camera'] => {
+    const track = media.tracks.find((t) => t.kind === kind);
+    return { enabled: !!track && !track.isMuted, deviceId: track?.mediaStreamTrack.getSettings().deviceId ?? chosen ?? null };
+  };
+  return {
+    microphone: of(Track.Kind.Audio, media.inputs?.audioinput),
+    camera: of(Track.Kind.Video, media.inputs?.videoinput),
+    audioOutputId: media.audioOutputId,
+  };
 }

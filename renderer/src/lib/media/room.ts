@@ -1,6 +1,12 @@
 // The options every Parley Room is created and connected with: adaptive stream, dynacast, and the
 // camera/microphone/screen defaults from their own modules.
-import type { E2EEOptions, RoomConnectOptions, RoomOptions, TrackPublishDefaults } from 'livekit-client';
+import {
+  DefaultReconnectPolicy,
+  type E2EEOptions,
+  type RoomConnectOptions,
+  type RoomOptions,
+  type TrackPublishDefaults,
+} from 'livekit-client';
 import { cameraCaptureOptions, cameraPublishOptions } from './camera';
 import { audioCaptureOptions, audioPublishOptions, type AudioProcessingSettings } from './microphone';
 import { SCREEN_SHARE_PROFILES } from './screen-share';
@@ -18,10 +24,20 @@ export function publishDefaults(): TrackPublishDefaults {
   };
 }
 
+/**
+ * LiveKit resumes a dropped connection for a few seconds only (its default keeps trying the same
+ * node for about 40 s). When the node itself is gone (drained and stopped, or crashed) those tries
+ * cannot succeed; the app then joins again through the team server, which hands out a node that
+ * answers (state/app.svelte.ts#rejoinAfterDrop). A short network blip still resumes in place.
+ */
+export const RECONNECT_DELAYS_MS = [0, 300, 1_200] as const;
+
 export interface CreateRoomOptionsInput {
   /** From `createE2eeSetup(...)`; omit for an unencrypted room. */
   e2ee?: { roomOptions: E2EEOptions };
   audio?: Partial<AudioProcessingSettings>;
+  /** The camera to start when the person turns it on in the call (the one chosen before joining). */
+  videoDeviceId?: string;
 }
 
 export function createRoomOptions(input: CreateRoomOptionsInput = {}): RoomOptions {
@@ -31,9 +47,10 @@ export function createRoomOptions(input: CreateRoomOptionsInput = {}): RoomOptio
     adaptiveStream: { pixelDensity: 'screen', pauseVideoInBackground: true },
     // Layers no subscriber asked for stop being encoded.
     dynacast: true,
-    videoCaptureDefaults: cameraCaptureOptions(),
+    videoCaptureDefaults: cameraCaptureOptions(input.videoDeviceId),
     audioCaptureDefaults: audioCaptureOptions(input.audio),
     publishDefaults: publishDefaults(),
+    reconnectPolicy: new DefaultReconnectPolicy([...RECONNECT_DELAYS_MS]),
     ...(input.e2ee ? { encryption: input.e2ee.roomOptions } : {}),
   };
 }

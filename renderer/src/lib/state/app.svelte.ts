@@ -11,18 +11,25 @@ import type { ServerEventStream } from '../api/event-stream';
 import { hostPort } from '../api/host-port';
 import { loadCall, type CallModule } from '../call-chunk';
 import type { ConnectedRoom } from '../livekit/connect-room';
-import { apiProblem, connectProblem, endProblem, publishProblem, type Problem } from '../problems';
+import type { LocalMedia } from '../livekit/local-media';
+import { apiProblem, connectProblem, endProblem, publishProblem, REJOINING, type Problem } from '../problems';
 import { desktop, notify } from '../desktop';
 import { SLEEP_PROBLEM } from '../desktop/sleep';
 import { forwardTeamNotifications } from '../desktop/team-notifications';
 import { meetingNotifications, reportCall } from './call-report.svelte';
-import { askToJoin, LOBBY_DENIED, waitForAdmission, type Admitted } from './join';
+import { askToRejoin, LOBBY_DENIED, waitForAdmission, type Admitted } from './join';
 import { e2eeForJoin, JoinRefused } from './join-e2ee';
 import type { MeetingState } from './meeting.svelte';
 import type { PreJoinState } from './prejoin.svelte';
 import { parseHash, type JoinTarget, type Screen } from './screens';
 import { pendingRoom, sessions } from '../storage';
 import { Session } from './session.svelte';
+
+interface CallInProgress {
+  url: string;
+  localMedia: () => LocalMedia;
+  passphrase: string;
+}
 
 /** A parley:// link to a server not used before: shown to the person before anything talks to it. */
 export interface LinkQuestion extends LinkOffer {
@@ -39,6 +46,8 @@ function serverProblem(err: unknown, serverUrl: string): Problem {
 
 const RELOAD_GUARD_KEY = 'parley.reloaded-at';
 const RELOAD_GUARD_MS = 10_000;
+/** Waits between the tries of joining a dropped call again (the first at once): about a minute in all. */
+const REJOIN_BACKOFF_MS = [0, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 
 export class AppState {
   screen = $state.raw<Screen>({ name: 'loading' });
@@ -60,6 +69,10 @@ export class AppState {
   readonly session = new Session();
   #room: ConnectedRoom['room'] | null = null;
   #meetingCleanup: ((rejoinPending?: boolean) => void) | null = null;
+  /** The call in progress, as a rejoin after a drop needs it: where it was, the media, the passphrase. */
+  #call: CallInProgress | null = null;
+  /** The SFU URL of a call that just dropped, while it is being joined again. */
+  #droppedUrl: string | null = null;
   /** Set while leaving a call because the computer is going to sleep. */
   #pausedForSleep = false;
   #waitAbort: AbortController | null = null;
@@ -328,7 +341,7 @@ export class AppState {
     this.problem = null;
     const serverUrl = this.serverUrl ?? '';
     try {
-      const answer = await askToJoin(api, serverUrl, target, prejoin.choices.displayName.trim());
+      const answer = await askToRejoin(api, serverUrl, target, prejoin.choices.displayName.trim(), this.#droppedUrl);
       if (answer.status === 'admitted') {
         await this.#enterMeeting(target, answer);
       } else {
@@ -406,6 +419,7 @@ export class AppState {
     const enter = (parts: Omit<ConnectedRoom, 'published'>): void => {
       if (meeting) return;
       this.#room = parts.room;
+      this.#call = { url: creds.url, localMedia: parts.localMedia, passphrase: prejoin.passphrase };
       const host = isHost && this.api ? hostPort(this.api, info.room, this.events) : null;
       const m = new call.MeetingState(call.roomSource(parts), info, host, meetingNotifications(ref));
       meeting = m;
@@ -428,12 +442,14 @@ export class AppState {
     };
     let connected: ConnectedRoom;
     try {
-      connected = await call.connectRoom(creds, { tracks, audioOutputId: prejoin.choices.audioOutputId, e2ee }, enter);
+      const inputs = { audioinput: prejoin.choices.audioInputId, videoinput: prejoin.choices.videoInputId };
+      connected = await call.connectRoom(creds, { tracks, audioOutputId: prejoin.choices.audioOutputId, e2ee, inputs }, enter);
     } catch (err) {
       if (meeting) {
         this.#meetingCleanup?.();
         this.#meetingCleanup = null;
         this.#room = null;
+        this.#call = null;
       }
       prejoin.reclaimTracks();
       throw new JoinRefused(connectProblem(err));
@@ -456,13 +472,64 @@ export class AppState {
 
   #meetingEnded(target: JoinTarget, ended: Problem | null): void {
     const problem = this.#pausedForSleep ? SLEEP_PROBLEM : ended;
+    const dropped = !this.#pausedForSleep && problem?.kind === 'connection-lost' ? this.#call : null;
     this.#pausedForSleep = false;
     // A dropped call stays worth rejoining: main then arms recoverCall on wake-up or network return.
     this.#meetingCleanup?.(problem?.kind === 'connection-lost' && target.kind === 'member');
     this.#meetingCleanup = null;
     this.#room = null;
+    this.#call = null;
     if (!problem && target.kind === 'member') this.screen = { name: 'home' };
     else this.screen = { name: 'ended', target, problem };
+    if (dropped && problem) void this.#rejoinAfterDrop(target, dropped, problem);
+  }
+
+  /**
+   * The call dropped without anyone ending it: the SFU node under it was drained or went down, or
+   * the connection could not be resumed in a few seconds (media/room.ts#reconnectPolicy). Parley
+   * joins again at once through the team server, which hands out a node that answers, with the
+   * microphone and camera on or off and on the devices they were. It stops trying when the person
+   * goes elsewhere, and after about a minute shows the dropped call as before (with Rejoin).
+   */
+  async #rejoinAfterDrop(target: JoinTarget, dropped: CallInProgress, ended: Problem): Promise<void> {
+    const nav = ++this.#nav;
+    const media = dropped.localMedia();
+    this.screen = { name: 'ended', target, problem: REJOINING };
+    let call: CallModule;
+    try {
+      call = await this.#loadCall();
+    } catch {
+      if (nav === this.#nav) this.screen = { name: 'ended', target, problem: ended };
+      return;
+    }
+    for (const wait of REJOIN_BACKOFF_MS) {
+      if (wait) await new Promise((r) => setTimeout(r, wait));
+      if (nav !== this.#nav) return;
+      this.prejoin?.stop();
+      const prejoin = new call.PreJoinState(this.user?.displayName ?? '');
+      prejoin.choices.micEnabled = media.microphone.enabled;
+      prejoin.choices.cameraEnabled = media.camera.enabled;
+      if (media.microphone.deviceId) prejoin.choices.audioInputId = media.microphone.deviceId;
+      if (media.camera.deviceId) prejoin.choices.videoInputId = media.camera.deviceId;
+      if (media.audioOutputId) prejoin.choices.audioOutputId = media.audioOutputId;
+      prejoin.passphrase = dropped.passphrase;
+      this.prejoin = prejoin;
+      prejoin.start();
+      this.#droppedUrl = dropped.url;
+      try {
+        await this.join(target);
+      } finally {
+        this.#droppedUrl = null;
+      }
+      // join() moved the screen on; TypeScript cannot see that through the await.
+      const now = this.screen as Screen;
+      if (nav !== this.#nav || now.name === 'meeting' || now.name === 'waiting') return;
+      this.screen = { name: 'ended', target, problem: REJOINING };
+    }
+    this.prejoin?.stop();
+    this.prejoin = null;
+    this.problem = null;
+    this.screen = { name: 'ended', target, problem: ended };
   }
 
   async leave(): Promise<void> {

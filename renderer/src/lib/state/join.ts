@@ -48,6 +48,24 @@ export async function askToJoin(api: ApiClient, serverUrl: string, target: JoinT
 }
 
 /**
+ * After a drop, a member asks once more when the team server hands back the SFU node that just
+ * dropped the call: it may not have noticed yet that the node is going (a drained node answers its
+ * health check until it stops), and with several nodes the next ask gets another one. Guests ask
+ * once: every ask spends a use of their link.
+ */
+export async function askToRejoin(
+  api: ApiClient,
+  serverUrl: string,
+  target: JoinTarget,
+  guestName: string,
+  droppedUrl: string | null,
+): Promise<JoinAnswer> {
+  const answer = await askToJoin(api, serverUrl, target, guestName);
+  if (!droppedUrl || target.kind !== 'member' || answer.status !== 'admitted' || answer.creds.url !== droppedUrl) return answer;
+  return askToJoin(api, serverUrl, target, guestName);
+}
+
+/**
  * Long-polls the guest's ticket until a host decides. Resolves with the admission, 'denied', or
  * null when `signal` aborted the wait (the guest cancelled).
  */
