@@ -21,6 +21,7 @@ import type { CallProbe, ShownFrame } from './lib/call-probe-page';
 import { callProbeScript } from './lib/call-probe';
 import { buildWebClient, serveHarness } from './lib/harness';
 import { joinProbeScript, type JoinProbe } from './lib/join-probe';
+import { openToJoin } from './join-time';
 import { finishMachineInfo, machineInfo, versionOf } from './lib/machine';
 import { largestAudioHole, largestVideoGap } from './lib/media-gaps';
 import { printResult, series, writeResult, type FigureResult } from './lib/report';
@@ -33,7 +34,6 @@ const ROOMS: Record<Mode, string> = { direct: 'bench-direct', sfu: 'bench-via-se
 const MODE_NAME: Record<Mode, string> = { direct: 'direct call', sfu: 'via the SFU' };
 const BOB = { username: 'bob', password: 'bench-password-2', displayName: 'Bob' };
 const CY = { username: 'cyd', password: 'bench-password-3', displayName: 'Cy' };
-type Credentials = { username: string; password: string };
 /** The issue's targets for the handover. */
 const AUDIO_TARGET_MS = 500;
 const VIDEO_TARGET_MS = 1000;
@@ -67,25 +67,6 @@ async function register(stack: BenchStack, session: BenchSession, user: typeof B
   await createApiClient({ baseUrl: stack.url }).register({ inviteCode: invite.code, ...user });
 }
 
-/** Opens `room` in the web client, signs in, and waits until "Join now" can be clicked. */
-async function toPrejoin(page: Page, url: string, room: string, who: Credentials): Promise<void> {
-  await page.goto(`${url}/#/room/${room}`);
-  await page.locator('#username').waitFor({ timeout: 30_000 });
-  await page.fill('#username', who.username);
-  await page.fill('#password', who.password);
-  await page.getByRole('button', { name: /^Sign in$/ }).click();
-  await page.getByRole('button', { name: /^Join now$/ }).waitFor({ timeout: 30_000 });
-  await page.waitForFunction(
-    () => {
-      const v = document.querySelector('video');
-      const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Join now');
-      return !!b && !(b as HTMLButtonElement).disabled && (!v || v.readyState >= 2);
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
-}
-
 async function join(page: Page): Promise<void> {
   await page.getByRole('button', { name: /^Join now$/ }).click();
   await page.getByRole('toolbar', { name: 'Meeting controls' }).waitFor({ timeout: 60_000 });
@@ -114,7 +95,7 @@ async function callRun(
 ): Promise<CallRun> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, initScript: `${o.probe}\n${joinProbeScript}` });
   try {
-    await toPrejoin(page, stack.url, ROOMS[mode], BENCH_USER);
+    await openToJoin(page, stack.url, ROOMS[mode], BENCH_USER);
     await sleep(300); // let the screen settle so the click does not race its last render
     await page.evaluate(() => {
       window.__joinProbe.armed = true;
@@ -193,7 +174,7 @@ async function handoverCycle(
 ): Promise<{ third: Handover; back: Handover }> {
   const cy = await browser.newPage({ viewport: { width: 1280, height: 720 }, initScript: cyProbe });
   try {
-    await toPrejoin(cy, stack.url, ROOMS.direct, CY);
+    await openToJoin(cy, stack.url, ROOMS.direct, CY);
     const measure = async (act: () => Promise<void>, done: () => Promise<void>): Promise<Handover> => {
       await ada.evaluate((id) => window.__callProbe!.watchAudio(id), bobIdentity);
       await ada.waitForFunction(() => window.__callProbe!.audio().filter((a) => a.played).length > 5, undefined, { timeout: timeoutMs });
@@ -264,7 +245,7 @@ export async function runDirectCallBench(o: BenchOptions & { cycles?: number }):
     const bobs: Page[] = [];
     for (const mode of ['direct', 'sfu'] as const) {
       const bob = await browser.newPage({ viewport: { width: 1280, height: 720 }, initScript: stamped });
-      await toPrejoin(bob, stack.url, ROOMS[mode], BOB);
+      await openToJoin(bob, stack.url, ROOMS[mode], BOB);
       await join(bob);
       bobs.push(bob);
     }
@@ -310,7 +291,7 @@ export async function runDirectCallBench(o: BenchOptions & { cycles?: number }):
     // Handover: Ada and Bob in a direct call; Cy joins and leaves, again and again.
     const handovers: { third: Handover; back: Handover }[] = [];
     const ada = await browser.newPage({ viewport: { width: 1280, height: 720 }, initScript: plain });
-    await toPrejoin(ada, stack.url, ROOMS.direct, BENCH_USER);
+    await openToJoin(ada, stack.url, ROOMS.direct, BENCH_USER);
     await join(ada);
     await ada.waitForFunction(() => window.__callProbe!.route() === 'direct', undefined, { timeout: timeoutMs });
     const bobTile = ada.locator('[data-kind="camera"][data-identity]').filter({ has: ada.locator('.name', { hasText: /^Bob/ }) });

@@ -43,15 +43,20 @@ declare global {
   }
 }
 
-/** Opens the web client on `room`, signs in if asked, and waits until "Join now" can be clicked. */
-export async function openToJoin(page: Page, serverUrl: string, room: string): Promise<void> {
+/** Opens the web client on `room`, signs in as `who` if asked, and waits until "Join now" can be clicked. */
+export async function openToJoin(
+  page: Page,
+  serverUrl: string,
+  room: string,
+  who: { username: string; password: string } = BENCH_USER,
+): Promise<void> {
   await page.goto(`${serverUrl}/#/room/${room}`);
   const username = page.locator('#username');
   const joinNow = page.getByRole('button', { name: /^Join now$/ });
   await Promise.race([username.waitFor({ timeout: 30_000 }), joinNow.waitFor({ timeout: 30_000 })]);
   if (await username.isVisible()) {
-    await username.fill(BENCH_USER.username);
-    await page.fill('#password', BENCH_USER.password);
+    await username.fill(who.username);
+    await page.fill('#password', who.password);
     await page.getByRole('button', { name: /^Sign in$/ }).click();
   }
   await joinNow.waitFor({ timeout: 30_000 });
