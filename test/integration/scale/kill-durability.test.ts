@@ -99,7 +99,7 @@ describe.each([
   }, 60_000);
 
   it('every write that got a 2xx is there after the restart, whole and usable', async () => {
-    const admin = await setupAdmin({ url: team.url, setupCode: team.setupCode() }, 'admin');
+    const admin = await setupAdmin({ url: team.url, setupCode: await team.setupCode() }, 'admin');
     await admin.api.createRoom({ name: 'desk', title: 'Desk', options: { allowGuests: true, lobby: false } });
     const acked: Acked = { invites: new Map(), links: new Map() };
     const enough = afterAcks(acked, 60);

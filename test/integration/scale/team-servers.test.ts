@@ -40,7 +40,7 @@ describe('two team server instances sharing PostgreSQL and Redis', () => {
     // Started together, as an orchestrator starts replicas: the migrations take turns on a lock.
     [a, b] = await Promise.all([startTeamProcess({ env }), startTeamProcess({ env })]);
     // Each printed a code; the one written last is the one the database holds.
-    const codes = [a.setupCode(), b.setupCode()];
+    const codes = await Promise.all([a.setupCode(), b.setupCode()]);
     const results = await Promise.allSettled(codes.map((code) => setupAdmin({ url: a.url, setupCode: code }, 'admin')));
     const ok = results.find((r) => r.status === 'fulfilled');
     if (!ok || ok.status !== 'fulfilled')

@@ -252,7 +252,7 @@ describe('recording faults', () => {
     const env = { LIVEKIT_SERVER_BIN: inject('livekitBinary'), LOG_LEVEL: 'warn' };
     let server: TeamProcess = await startTeamProcess({ env, dataDir });
     cleanups.push(() => server.stop());
-    const host = await setupAdmin({ url: server.url, setupCode: server.setupCode() }, 'holly');
+    const host = await setupAdmin({ url: server.url, setupCode: await server.setupCode() }, 'holly');
     await host.api.createRoom({ name: 'standup', title: 'Standup' });
     const cam = await joined(host, { r: 230, g: 20, b: 20 }, 440);
     const rec = await host.api.startRecording('standup');

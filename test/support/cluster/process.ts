@@ -28,15 +28,22 @@ export function startOwned(command: string, args: string[], opts: SpawnOptions =
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
   owned.add(child);
   const lines: string[] = [];
-  const onData = (d: Buffer) => {
-    for (const line of d.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      lines.push(line);
-      if (lines.length > 300) lines.shift();
-    }
+  // A pipe's chunks end anywhere, also mid-line: each stream keeps its unfinished line until the
+  // rest arrives, so a JSON log line is never read as two broken halves.
+  const lineReader = () => {
+    let partial = '';
+    return (d: Buffer) => {
+      const parts = (partial + d.toString('utf8')).split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) {
+        if (!line.trim()) continue;
+        lines.push(line);
+        if (lines.length > 1000) lines.shift();
+      }
+    };
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  child.stdout?.on('data', lineReader());
+  child.stderr?.on('data', lineReader());
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => {
       owned.delete(child);

@@ -9,8 +9,11 @@ export interface TeamProcess {
   port: number;
   dataDir: string;
   process: OwnedProcess;
-  /** The first-run code this instance printed, if it printed one. */
-  setupCode(): string | undefined;
+  /**
+   * The first-run code this instance prints on a fresh database. Waits for the line: /readyz can
+   * answer (database and SFU up) a moment before the start-up finishes and prints it.
+   */
+  setupCode(): Promise<string>;
   /** SIGTERM: a graceful stop (streams closed, database closed). */
   stop(): Promise<void>;
   /** SIGKILL, now: whatever the process was doing is cut off. */
@@ -55,16 +58,20 @@ export async function startTeamProcess(opts: TeamProcessOptions): Promise<TeamPr
     port,
     dataDir,
     process: proc,
-    setupCode() {
-      for (const line of proc.log().reverse()) {
-        try {
-          const code = (JSON.parse(line) as { setupCode?: unknown }).setupCode;
-          if (typeof code === 'string') return code;
-        } catch {
-          // not a JSON log line
+    async setupCode() {
+      const printed = (): string | undefined => {
+        for (const line of proc.log().reverse()) {
+          try {
+            const code = (JSON.parse(line) as { setupCode?: unknown }).setupCode;
+            if (typeof code === 'string') return code;
+          } catch {
+            // not a JSON log line
+          }
         }
-      }
-      return undefined;
+        return undefined;
+      };
+      await until('first-run setup code', proc, async () => printed() !== undefined, 60_000);
+      return printed()!;
     },
     stop: () => proc.stop('SIGTERM', 10_000),
     async kill() {
