@@ -18,7 +18,10 @@ it('figure 1 (join time) breaks a real join down and measures the P2P floor in t
   const phases = ['join: token', 'join: signal', 'join: ICE', 'join: first frame', 'join: decoded to shown'].map(runs);
   total.forEach((t, i) => expect(phases.reduce((s, p) => s + p[i]!, 0)).toBeCloseTo(t, 6));
   const decoded = runs('join: click to first frame decoded');
-  total.forEach((t, i) => expect(t).toBeGreaterThanOrEqual(decoded[i]!));
+  // "Decoded" is timed by a processor reading a clone of the track, "shown" by the tile's own
+  // <video>: two consumers of one frame, so the tile may present it a few ms before the clone's
+  // reader gets it (seen: 13 ms). Shown may lead decoded by at most two frames at 30 fps.
+  total.forEach((t, i) => expect(t).toBeGreaterThanOrEqual(decoded[i]! - 2 * (1000 / 30)));
   for (const v of runs('floor:')) expect(v).toBeGreaterThan(0);
   const head = r.headline[0]!;
   expect(head.ratio).toBeCloseTo(head.value / head.floor!, 6);
