@@ -219,6 +219,7 @@ export async function runGuestLoadBench(o: BenchOptions): Promise<FigureResult> 
     const parley: Load[] = [];
     const floor: Load[] = [];
     let failures = 0;
+    const failedRuns: string[] = [];
     for (let i = 0; i < runs; i++) {
       // Alternate which goes first, so a drift in load lands on both.
       const order = i % 2 === 0 ? (['bare', 'parley'] as const) : (['parley', 'bare'] as const);
@@ -228,7 +229,8 @@ export async function runGuestLoadBench(o: BenchOptions): Promise<FigureResult> 
           else parley.push(await parleyGuest(guest, guestLink.url, link.bytesToOther, timeoutMs));
         } catch (err) {
           failures++;
-          log(`run ${i + 1}/${runs} ${which}: failed: ${(err as Error).message.split('\n')[0]}`);
+          failedRuns.push(`run ${i + 1}/${runs} ${which}: failed: ${(err as Error).message.split('\n')[0]}`);
+          log(failedRuns.at(-1)!);
         }
       }
       const p = parley.at(-1);
@@ -355,6 +357,7 @@ export async function runGuestLoadBench(o: BenchOptions): Promise<FigureResult> 
         `${failures} loads failed. Remote: a harness page on this machine publishing a 720p VP8 simulcast camera.`,
       ],
       charts: [],
+      failedRuns,
     };
     const charts = {
       'guest-load.svg': stripChart({

@@ -159,6 +159,7 @@ export async function runJoinTimeBench(o: BenchOptions): Promise<FigureResult> {
     const floor: number[] = [];
     const joins: Breakdown[] = [];
     let failures = 0;
+    const failedRuns: string[] = [];
     for (let i = 0; i < runs; i++) {
       floor.push(await p2pFloor(sender, receiver, `floor-${i}`));
       try {
@@ -169,7 +170,8 @@ export async function runJoinTimeBench(o: BenchOptions): Promise<FigureResult> {
         );
       } catch (err) {
         failures++;
-        log(`run ${i + 1}/${runs}: join failed: ${(err as Error).message.split('\n')[0]}`);
+        failedRuns.push(`run ${i + 1}/${runs}: join failed: ${(err as Error).message.split('\n')[0]}`);
+        log(failedRuns.at(-1)!);
       }
     }
 
@@ -221,6 +223,7 @@ export async function runJoinTimeBench(o: BenchOptions): Promise<FigureResult> {
         'Breakdown boundaries come from an init script in the page: the join fetch resolving, the first message on LiveKit\'s /rtc WebSocket (the join response), connectionState "connected" of the peer connection the video arrived on, the first VideoFrame from a MediaStreamTrackProcessor on a clone of the remote track (decoded), and the first requestVideoFrameCallback of the tile\'s own <video> once the app sets that track as its srcObject (shown: expectedDisplayTime).',
       ],
       charts: [],
+      failedRuns,
     };
     const charts = {
       'join-time.svg': stripChart({

@@ -50,6 +50,8 @@ export interface FigureResult {
   notes: string[];
   /** Chart files, relative to the charts directory. */
   charts: string[];
+  /** Runs the bench dropped, each with its first error line: a smoke fails with these. */
+  failedRuns?: string[];
 }
 
 export function series(name: string, unit: string, runs: number[]): SeriesResult {

@@ -13,6 +13,8 @@ it('figure 6 (guest load) loads Parley and the bare page over a shaped link to t
   const out = { doc: join(dir, 'benchmarks.md'), chartsDir: join(dir, 'charts') };
   const r = await runGuestLoadBench({ smoke: true, out, verbose: false });
   const runs = (name: string) => r.series.find((s) => s.name === name)!.runs;
+  // A dropped load fails the smoke with its own error, not only as a missing sample.
+  expect(r.failedRuns).toEqual([]);
   for (const who of ['Parley guest', 'bare page']) {
     const shown = runs(who === 'bare page' ? 'bare page: opened to first frame shown' : 'Parley guest: link opened to first frame shown');
     const link = runs(`${who}: bytes over the link`);

@@ -13,6 +13,8 @@ it('figure 1 (join time) breaks a real join down and measures the P2P floor in t
   const r = await runJoinTimeBench({ smoke: true, out, verbose: false });
   const runs = (name: string) => r.series.find((s) => s.name.startsWith(name))!.runs;
   const total = runs('join: total');
+  // A dropped join fails the smoke with its own error, not only as a missing sample.
+  expect(r.failedRuns).toEqual([]);
   expect(total.length).toBe(2);
   for (const v of total) expect(v).toBeGreaterThan(0);
   const phases = ['join: token', 'join: signal', 'join: ICE', 'join: first frame', 'join: decoded to shown'].map(runs);
