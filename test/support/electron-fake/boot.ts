@@ -119,11 +119,16 @@ export async function bootParley(
   };
 }
 
-/** Waits until a condition holds, driven by real events (polls the microtask/IO queue, not a clock). */
-export async function until(condition: () => boolean, what: string, rounds = 200): Promise<void> {
-  for (let round = 0; round < rounds; round += 1) {
-    if (condition()) return;
+/**
+ * Waits until a condition holds, re-checked after each turn of the event loop (so it ends the moment
+ * the event that makes it true has run). The limit is a deadline, not a count of turns: under load a
+ * file read or a child's answer can take more turns than an idle machine needs (a share-bar test
+ * failed after 200 turns, 85 ms, in a loaded unit run).
+ */
+export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${timeoutMs} ms)`);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  throw new Error(`timed out waiting for ${what}`);
 }
